@@ -1,0 +1,65 @@
+/*
+ * input.h - byte and line streams from a file or stdin, gzip transparently.
+ *
+ * fkx_input opens a path ("-" or NULL is stdin), looks at the first bytes and,
+ * when they are a gzip header, inflates as it reads (several concatenated
+ * gzip members are one stream, as with gzip -d). Nothing is read ahead beyond
+ * one chunk, so memory stays flat whatever the input size.
+ *
+ * fkx_lines splits an input into lines without copying: each line is a
+ * (pointer, length) view into the reader's buffer, valid until the next call.
+ * The newline is not included; a final line without one is still returned.
+ * Lines longer than FK_LIMIT_LINE_BYTES fail with FK_ELIMIT.
+ */
+#ifndef FK_UTIL_INPUT_H
+#define FK_UTIL_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fkx_input {
+    const char *name; /* for messages: the path, or "<stdin>" */
+    int fd;
+    int owns_fd;
+    int gzip;    /* 1 once a gzip header was seen */
+    int raw_eof; /* the file itself is exhausted */
+    int z_done;  /* the current gzip member ended */
+    void *z;     /* z_stream when gzip */
+    unsigned char *raw;
+    size_t raw_len, raw_pos;
+    uint64_t raw_offset; /* bytes read from the file so far */
+    uint64_t out_offset; /* bytes delivered so far (decompressed) */
+} fkx_input;
+
+/* Open `path` ("-" or NULL for stdin). 0, FK_EIO (with the OS reason). */
+int fkx_input_open(fkx_input *in, const char *path);
+
+/* Read up to cap bytes; *got = 0 only at the end. 0, FK_EIO, FK_ETRUNCATED,
+ * FK_EFORMAT (corrupt gzip) or FK_ELIMIT. */
+int fkx_input_read(fkx_input *in, void *buf, size_t cap, size_t *got);
+
+/* Close (and free) everything. NULL-safe; safe to call twice. */
+void fkx_input_close(fkx_input *in);
+
+typedef struct fkx_lines {
+    fkx_input *in;
+    char *buf;
+    size_t cap, start, end;
+    int eof;
+    uint64_t lineno;      /* 1-based number of the line last returned */
+    uint64_t line_offset; /* byte offset (decompressed) of that line */
+    uint64_t consumed;    /* byte offset of buf[start] */
+} fkx_lines;
+
+int fkx_lines_init(fkx_lines *l, fkx_input *in);
+
+/* Next line: 1 with *line and *len set, 0 at the end, or a negative error. */
+int fkx_lines_next(fkx_lines *l, const char **line, size_t *len);
+
+/* Buffer at least the first chunk and show it without consuming it (for
+ * format detection). *len may be 0 for an empty input. 0 or an error. */
+int fkx_lines_peek(fkx_lines *l, const char **data, size_t *len);
+
+void fkx_lines_free(fkx_lines *l);
+
+#endif
