@@ -16,6 +16,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"collapse", fk_cmd_collapse, "read perf script / folded stacks, write folded stacks"},
+    /* more subcommands register here, one line each */
 };
 
 static void usage(FILE *f)

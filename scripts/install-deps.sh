@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Install every Debian and npm package that flamekit's build, tests and demo
+# need, and nothing that is already there. Safe to run again and again.
+#
+#   scripts/install-deps.sh          install what is missing (needs root)
+#   scripts/install-deps.sh --check  only list what is missing; exit 1 if any
+#
+# Later features add their packages to the lists below, one list per purpose.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# Build: compiler, CMake, and the libraries flamekit links.
+build_pkgs=(gcc make cmake pkg-config zlib1g-dev)
+# Tests: unit tests (cmocka), fuzzers (clang's libFuzzer), tooling the tests call.
+test_pkgs=(libcmocka-dev clang libclang-rt-dev gzip)
+# Benchmarks and the demo: real `perf record` / `perf script` captures.
+bench_pkgs=(linux-perf)
+
+check_only=0
+[ "${1:-}" = "--check" ] && check_only=1
+
+missing=()
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all Debian packages present"
+else
+  if [ $check_only -eq 1 ]; then
+    echo "deps: missing Debian packages: ${missing[*]}"
+    exit 1
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing Debian packages: ${missing[*]}" >&2
+    echo "deps: run this as root, then run make again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "deps: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "deps: installed ${missing[*]}"
+fi
+
+# npm packages used by tests live in package.json files next to the tests;
+# install each folder's packages when its node_modules is missing or stale.
+for pj in tests/*/package.json; do
+  [ -f "$pj" ] || continue
+  dir=$(dirname "$pj")
+  if [ ! -d "$dir/node_modules" ] || [ "$pj" -nt "$dir/node_modules" ]; then
+    if [ $check_only -eq 1 ]; then
+      echo "deps: npm packages missing in $dir"
+      exit 1
+    fi
+    echo "deps: installing npm packages in $dir"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$dir/node_modules"
+  fi
+done
