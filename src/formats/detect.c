@@ -53,7 +53,7 @@ static int folded_like(const char *s, size_t len)
 /* "comm pid[/tid] ...": the start of a perf script sample header. */
 static int perf_header_like(const char *s, size_t len)
 {
-    for (size_t i = 2; i < len; i++) {
+    for (size_t i = 1; i < len; i++) {
         if (!is_blank(s[i]))
             continue;
         size_t j = i;

@@ -524,14 +524,15 @@ static int end_sample(fk_perf_reader *r)
 }
 
 /* Match the sample header the way stackcollapse-perf.pl's regex does:
- * a lazy comm of 2+ characters starting with a non-blank, blanks, the PID
+ * a lazy comm starting with a non-blank (Perl wants 2+ characters; we also
+ * accept a one-letter process name, see docs/collapse.md), blanks, the PID
  * digits, optional slashes and TID digits, then a blank. If it matches,
  * start a new sample (or skip it when its event is filtered out). */
 static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matched, fk_diag *diag)
 {
     *matched = 0;
     size_t comm_len = 0, pid0 = 0, pid1 = 0, tid0 = 0, tid1 = 0;
-    for (size_t i = 2; i < len; i++) {
+    for (size_t i = 1; i < len; i++) {
         if (!is_space((unsigned char)s[i]))
             continue;
         size_t j = i;

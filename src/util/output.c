@@ -46,6 +46,19 @@ int fkx_output_open(fkx_output *o, const char *path)
         o->fd = 1;
         return 0;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe (/dev/null, /dev/stdout, a FIFO): no temporary
+         * file and no rename, just write to it. */
+        o->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (o->fd < 0) {
+            int e = errno;
+            release(o);
+            return fkx_error_set(FK_EIO, "%s: cannot open for writing: %s", path, strerror(e));
+        }
+        o->direct = 1;
+        return 0;
+    }
     o->path = dupstr(path);
     size_t n = strlen(path) + 32;
     o->tmp_path = fkx_malloc(n);
@@ -118,6 +131,11 @@ int fkx_output_write(fkx_output *o, const void *data, size_t len)
 int fkx_output_commit(fkx_output *o)
 {
     int err = o->failed ? FK_EIO : flush(o);
+    if (o->direct) {
+        close(o->fd);
+        release(o);
+        return err;
+    }
     if (o->path == NULL) {
         release(o);
         return err;
@@ -147,6 +165,8 @@ void fkx_output_abort(fkx_output *o)
             close(o->fd);
         if (o->tmp_path)
             unlink(o->tmp_path);
+    } else if (o->direct && o->fd >= 0) {
+        close(o->fd);
     }
     release(o);
 }

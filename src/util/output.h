@@ -4,7 +4,8 @@
  * fkx_output_open(path) writes into a temporary file next to `path` and
  * renames it over `path` in fkx_output_commit(); fkx_output_abort() (or a
  * failed commit) removes it, so a failure never leaves a truncated file that
- * looks finished. A NULL path or "-" writes to stdout.
+ * looks finished. A NULL path or "-" writes to stdout; a path naming a
+ * device or pipe (/dev/null, a FIFO) is written directly.
  */
 #ifndef FK_UTIL_OUTPUT_H
 #define FK_UTIL_OUTPUT_H
@@ -18,6 +19,7 @@ typedef struct fkx_output {
     char *buf;
     size_t len, cap;
     int failed; /* a write failed; the error is recorded */
+    int direct; /* writing straight to a device or pipe named by path */
 } fkx_output;
 
 int fkx_output_open(fkx_output *o, const char *path);
