@@ -14,7 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static void vmsg(const char *cmd, const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vmsg(const char *cmd, const char *level,
+                                                    const char *fmt, va_list ap)
 {
     fprintf(stderr, "flamekit%s%s: %s: ", cmd ? " " : "", cmd ? cmd : "", level);
     vfprintf(stderr, fmt, ap);

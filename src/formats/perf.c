@@ -458,7 +458,8 @@ static int find_line(fk_perf_reader *r, const char *s, size_t len, line_slot **o
             pos = (pos + 1) & r->slots_mask;
     }
     line_slot *sl = &r->slots[pos];
-    memcpy(r->keys + r->keys_len, s, len);
+    if (len > 0)
+        memcpy(r->keys + r->keys_len, s, len);
     sl->hash = h;
     sl->key_off = (uint32_t)r->keys_len;
     sl->key_len = (uint32_t)len;
