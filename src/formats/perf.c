@@ -7,10 +7,14 @@
  * Each frame line becomes one or more frames (inline chains "a->b"), and the
  * sample becomes the stack comm;root;...;leaf weighted by its period.
  *
- * Speed comes from caching: the processed result of a frame line depends
- * only on its text (after the leading blanks) and on whether the process is
- * java, so each distinct frame line is parsed once and every repeat costs
- * one hash and one compare. Memory is bounded by distinct lines and stacks.
+ * Speed comes from caching. A frame line is split into address, symbol and
+ * module with a few short scans; the frames it becomes depend only on the
+ * symbol (with its +0x offset removed), the module, whether the process is
+ * java, and, for [unknown] symbols under --addrs, the address. That key has
+ * far fewer distinct values than the lines themselves (a real 53 MB capture:
+ * 6,800 keys for 95,000 distinct lines), so the cache stays in the CPU's
+ * caches and each line costs a parse, a hash and a compare. Memory is
+ * bounded by distinct symbols and stacks, never by input size.
  */
 #include "formats.h"
 
@@ -30,12 +34,32 @@ typedef struct line_result {
     uint32_t kind; /* RES_* */
 } line_result;
 
-typedef struct line_slot {
+/* A frame line taken apart the way the Perl regex ^\s*(\w+)\s*(.+) \((\S*)\)
+ * takes it apart. */
+typedef struct frame_parts {
+    const char *pc, *func, *mod;
+    size_t pclen, flen, modlen; /* flen without the +0x offset */
+    uint64_t hash;              /* of the cache key (see key_hash) */
+    int with_pc;                /* the key includes the address */
+    uint64_t lineno;
+} frame_parts;
+
+/* A slot of either cache table (see below). */
+typedef struct sym_slot {
     uint64_t hash;    /* full hash, low bit forced to 1; 0 marks an empty slot */
-    uint32_t key_off; /* into keys */
+    uint32_t key_off; /* into the table's key text */
     uint32_t key_len;
     uint32_t res[2]; /* result index + 1 when the process is not java / is java */
-} line_slot;
+} sym_slot;
+
+/* An open-addressing table of sym_slots and the key text they point into,
+ * both in huge-page mappings (fkx_big_alloc). */
+typedef struct cache_table {
+    sym_slot *slots;
+    size_t mask, count;
+    char *keys;
+    size_t keys_len, keys_cap;
+} cache_table;
 
 struct fk_perf_reader {
     fk_profile *p;
@@ -44,14 +68,15 @@ struct fk_perf_reader {
     int event_defaulted;
     int event_noted;
 
-    /* distinct frame lines: an open-addressing table keyed by the line text */
-    line_slot *slots;
-    size_t slots_mask, nlines;
-    char *keys; /* the lines' text, back to back */
-    size_t keys_len, keys_cap;
+    /* Two caches. lines: the exact text of a frame line (after its leading
+     * blanks) -> result, one hash and one compare per line. syms, consulted
+     * when a line is new: (symbol without offset, module[, address]) ->
+     * result, so lines differing only in address share their frames. */
+    cache_table lines, syms;
     uint64_t seed;
     line_result *res;
     size_t nres, res_cap;
+    uint32_t bad_res, skip_res; /* shared result index + 1, or 0 */
     uint32_t *res_frames;
     size_t nres_frames, res_frames_cap;
 
@@ -66,30 +91,172 @@ struct fk_perf_reader {
     size_t stack_cap;
     uint64_t samples;
 
-    fkx_buf name;  /* scratch for building frame / process names */
+    fkx_buf name;  /* scratch for building process names */
     fkx_buf piece; /* scratch for one frame */
     const char *file;
 };
 
+/* Character classes of Perl's \s, \w and \d (ASCII), as a table: the
+ * parser runs on every line, and one load beats a chain of compares. */
+enum { C_SPACE = 1, C_WORD = 2, C_DIGIT = 4, C_HEXLOW = 8 };
+
+static const unsigned char cclass[256] = {
+    ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE,
+    [' '] = C_SPACE,  ['_'] = C_WORD,
+#define D(c) [c] = C_WORD | C_DIGIT | C_HEXLOW
+    D('0'),           D('1'),           D('2'),           D('3'),           D('4'),
+    D('5'),           D('6'),           D('7'),           D('8'),           D('9'),
+#undef D
+#define H(c) [c] = C_WORD | C_HEXLOW
+    H('a'),           H('b'),           H('c'),           H('d'),           H('e'),
+    H('f'),
+#undef H
+#define W(c) [c] = C_WORD
+    W('g'),           W('h'),           W('i'),           W('j'),           W('k'),
+    W('l'),           W('m'),           W('n'),           W('o'),           W('p'),
+    W('q'),           W('r'),           W('s'),           W('t'),           W('u'),
+    W('v'),           W('w'),           W('x'),           W('y'),           W('z'),
+    W('A'),           W('B'),           W('C'),           W('D'),           W('E'),
+    W('F'),           W('G'),           W('H'),           W('I'),           W('J'),
+    W('K'),           W('L'),           W('M'),           W('N'),           W('O'),
+    W('P'),           W('Q'),           W('R'),           W('S'),           W('T'),
+    W('U'),           W('V'),           W('W'),           W('X'),           W('Y'),
+    W('Z'),
+#undef W
+};
+
+/* Index of the first non-\s byte of s[0..n) (n if none). perf pads frame
+ * addresses with spaces, so runs of 8 spaces are skipped a word at a time. */
+static inline size_t skip_blanks(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] == '\t')
+        i++;
+    while (i + 8 <= n) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        v ^= 0x2020202020202020ull; /* zero bytes where there were spaces */
+        if (v != 0) {
+            i += (size_t)__builtin_ctzll(v) / 8; /* little-endian: first non-space */
+            break;
+        }
+        i += 8;
+    }
+    while (i < n && (cclass[(unsigned char)s[i]] & C_SPACE))
+        i++;
+    return i;
+}
+
+/* Whether s[0..n) may hold a \s character: checks 8 bytes at a time for
+ * any byte below 0x21 (every \s character is); exact "no" answers only. */
+static inline int maybe_blank(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (((v - ones * 0x21) & ~v & highs) != 0)
+            return 1;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x21)
+            return 1;
+    return 0;
+}
+
 static inline int is_space(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n';
+    return cclass[c] & C_SPACE;
 }
 
 static inline int is_word(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return cclass[c] & C_WORD;
 }
 
 static inline int is_digit(unsigned char c)
 {
-    return c >= '0' && c <= '9';
+    return cclass[c] & C_DIGIT;
 }
 
 static int contains(const char *s, size_t len, const char *needle)
 {
     size_t n = strlen(needle);
     return len >= n && memmem(s, len, needle, n) != NULL;
+}
+
+static int table_init(cache_table *t)
+{
+    memset(t, 0, sizeof *t);
+    t->mask = 4095;
+    t->slots = fkx_big_alloc((t->mask + 1) * sizeof *t->slots);
+    t->keys_cap = (size_t)1 << 20;
+    t->keys = fkx_big_alloc(t->keys_cap);
+    return t->slots && t->keys ? 0 : FK_ENOMEM;
+}
+
+static void table_free(cache_table *t)
+{
+    fkx_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
+    fkx_big_free(t->keys, t->keys_cap);
+    memset(t, 0, sizeof *t);
+}
+
+/* Double the slots. */
+static int table_grow(cache_table *t)
+{
+    size_t ncap = (t->mask + 1) * 2;
+    sym_slot *ns = fkx_big_alloc(ncap * sizeof *ns);
+    if (ns == NULL)
+        return FK_ENOMEM;
+    for (size_t i = 0; i <= t->mask; i++) {
+        if (t->slots[i].hash == 0)
+            continue;
+        size_t pos = (size_t)t->slots[i].hash & (ncap - 1);
+        while (ns[pos].hash != 0)
+            pos = (pos + 1) & (ncap - 1);
+        ns[pos] = t->slots[i];
+    }
+    fkx_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
+    t->slots = ns;
+    t->mask = ncap - 1;
+    return 0;
+}
+
+/* Add a key of klen bytes with hash h (known to be absent); returns its
+ * slot with no results yet, and where to write the key text in *text. */
+static int table_add(cache_table *t, uint64_t h, size_t klen, const char *file, sym_slot **out,
+                     char **text)
+{
+    if (t->keys_len + klen > UINT32_MAX)
+        return fkx_error_set(FK_ELIMIT, "%s: more than 4 GiB of distinct frame text", file);
+    if (t->keys_len + klen > t->keys_cap) {
+        size_t ncap = t->keys_cap;
+        while (ncap < t->keys_len + klen)
+            ncap *= 2;
+        char *nk = fkx_big_realloc(t->keys, t->keys_cap, ncap);
+        if (nk == NULL)
+            return FK_ENOMEM;
+        t->keys = nk;
+        t->keys_cap = ncap;
+    }
+    int err;
+    if ((t->count + 1) * 2 > t->mask + 1 && (err = table_grow(t)) < 0)
+        return err;
+    size_t pos = (size_t)h & t->mask;
+    while (t->slots[pos].hash != 0)
+        pos = (pos + 1) & t->mask;
+    sym_slot *sl = &t->slots[pos];
+    sl->hash = h;
+    sl->key_off = (uint32_t)t->keys_len;
+    sl->key_len = (uint32_t)klen;
+    sl->res[0] = sl->res[1] = 0;
+    *text = t->keys + t->keys_len;
+    t->keys_len += klen;
+    t->count++;
+    *out = sl;
+    return 0;
 }
 
 int fk_perf_reader_new(fk_perf_reader **out, fk_profile *p, const fk_perf_opts *opts)
@@ -103,9 +270,9 @@ int fk_perf_reader_new(fk_perf_reader **out, fk_profile *p, const fk_perf_opts *
     r->name = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_FRAME_BYTES);
     r->piece = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_FRAME_BYTES);
     r->seed = fkx_hash_seed();
-    r->slots_mask = 1023;
-    r->slots = fkx_calloc(r->slots_mask + 1, sizeof *r->slots);
-    int err = r->slots ? 0 : FK_ENOMEM;
+    int err = table_init(&r->lines);
+    if (err == 0)
+        err = table_init(&r->syms);
     if (err == 0 && opts->event_filter != NULL) {
         err = fkx_buf_append(&r->event, opts->event_filter, strlen(opts->event_filter));
         if (err == 0 && r->event.len == 0)
@@ -126,8 +293,8 @@ void fk_perf_reader_free(fk_perf_reader *r)
     fkx_buf_free(&r->event);
     fkx_buf_free(&r->name);
     fkx_buf_free(&r->piece);
-    fkx_free(r->slots);
-    fkx_free(r->keys);
+    table_free(&r->lines);
+    table_free(&r->syms);
     fkx_free(r->res);
     fkx_free(r->res_frames);
     fkx_free(r->sample);
@@ -141,7 +308,7 @@ void fk_perf_reader_free(fk_perf_reader *r)
 static size_t strip_offset(const char *s, size_t len)
 {
     size_t i = len;
-    while (i > 0 && (is_digit((unsigned char)s[i - 1]) || (s[i - 1] >= 'a' && s[i - 1] <= 'f')))
+    while (i > 0 && (cclass[(unsigned char)s[i - 1]] & C_HEXLOW))
         i--;
     if (i < len && i >= 3 && s[i - 1] == 'x' && s[i - 2] == '0' && s[i - 3] == '+')
         return i - 3;
@@ -249,8 +416,8 @@ static int is_kernel_module(const char *mod, size_t len)
 
 /* Turn one "->"-separated piece of a frame line into a frame name in
  * r->piece, then intern it and append to the line's result. */
-static int add_piece(fk_perf_reader *r, const char *f, size_t flen, size_t index, const char *pc,
-                     size_t pclen, const char *mod, size_t modlen, int java)
+static int add_piece(fk_perf_reader *r, const char *f, size_t flen, size_t index,
+                     const frame_parts *fp, int java)
 {
     fkx_buf *b = &r->piece;
     fkx_buf_clear(b);
@@ -258,16 +425,17 @@ static int add_piece(fk_perf_reader *r, const char *f, size_t flen, size_t index
     if (flen == 9 && memcmp(f, "[unknown]", 9) == 0) {
         const char *base = "unknown";
         size_t blen = 7;
-        if (!(modlen == 9 && memcmp(mod, "[unknown]", 9) == 0)) {
-            const char *slash = memrchr(mod, '/', modlen);
-            base = slash ? slash + 1 : mod;
-            blen = modlen - (size_t)(base - mod);
+        if (!(fp->modlen == 9 && memcmp(fp->mod, "[unknown]", 9) == 0)) {
+            const char *slash = memrchr(fp->mod, '/', fp->modlen);
+            base = slash ? slash + 1 : fp->mod;
+            blen = fp->modlen - (size_t)(base - fp->mod);
         }
         if ((err = fkx_buf_putc(b, '[')) < 0 || (err = fkx_buf_append(b, base, blen)) < 0)
             return err;
         if (r->opts.include_addrs) {
             if ((err = fkx_buf_append(b, " <", 2)) < 0 ||
-                (err = fkx_buf_append(b, pc, pclen)) < 0 || (err = fkx_buf_putc(b, '>')) < 0)
+                (err = fkx_buf_append(b, fp->pc, fp->pclen)) < 0 ||
+                (err = fkx_buf_putc(b, '>')) < 0)
                 return err;
         }
         if ((err = fkx_buf_putc(b, ']')) < 0)
@@ -299,9 +467,9 @@ static int add_piece(fk_perf_reader *r, const char *f, size_t flen, size_t index
     if (index > 0) {
         if (!(n >= 4 && memcmp(s + n - 4, "_[i]", 4) == 0))
             suffix = "_[i]";
-    } else if (r->opts.annotate_kernel && is_kernel_module(mod, modlen)) {
+    } else if (r->opts.annotate_kernel && is_kernel_module(fp->mod, fp->modlen)) {
         suffix = "_[k]";
-    } else if (r->opts.annotate_jit && is_jit_module(mod, modlen)) {
+    } else if (r->opts.annotate_jit && is_jit_module(fp->mod, fp->modlen)) {
         suffix = "_[j]";
     }
     if (suffix && (err = fkx_buf_append(b, suffix, 4)) < 0)
@@ -320,27 +488,59 @@ static int add_piece(fk_perf_reader *r, const char *f, size_t flen, size_t index
 /* Parse a frame line (leading blanks already skipped) the way the Perl regex
  *   ^\s*(\w+)\s*(.+) \((\S*)\)
  * matches it, backtracking included, and fill in the result. */
-static int process_frame_line(fk_perf_reader *r, const char *s, size_t len, int java,
-                              line_result *res)
-{
-    res->off = (uint32_t)r->nres_frames;
-    res->n = 0;
-    res->kind = RES_BAD;
+enum { PARSE_BAD = 0, PARSE_OK = 1, PARSE_SKIP = 2 };
 
+/* Take a frame line (leading blanks already skipped) apart exactly as the
+ * Perl regex ^\s*(\w+)\s*(.+) \((\S*)\) does, backtracking included:
+ * the symbol runs to the last " (" whose following non-blank run holds a
+ * ')', and the module is what lies between that '(' and the last such ')'.
+ * Returns PARSE_BAD if it does not match, PARSE_SKIP for the frames
+ * stackcollapse-perf.pl drops (symbols starting with '('), else PARSE_OK. */
+static int parse_frame_line(const char *s, size_t len, frame_parts *fp)
+{
     size_t wmax = 0;
     while (wmax < len && is_word((unsigned char)s[wmax]))
         wmax++;
     if (wmax == 0)
-        return 0;
+        return PARSE_BAD;
     size_t f0 = wmax;
     while (f0 < len && is_space((unsigned char)s[f0]))
         f0++;
-
-    /* The last " (" whose following non-blank run holds a ')'. */
     size_t p = 0, mod0 = 0, mod1 = 0;
     int found = 0;
-    for (size_t i = len; i-- > 1;) {
-        if (s[i - 1] != ' ' || s[i] != '(')
+    /* Fast path: the line's last '(' opens the module, as in nearly every
+     * line perf prints. */
+    const char *open = memrchr(s, '(', len);
+    if (open != NULL && open > s && open[-1] == ' ') {
+        size_t q = (size_t)(open - s) + 1;
+        const char *close = s[len - 1] == ')' ? s + len - 1 : memrchr(s + q, ')', len - q);
+        /* valid if no blank lies between the parentheses: then the non-blank
+         * run after '(' reaches this ')', the last one of the line */
+        if (close != NULL && !maybe_blank(s + q, (size_t)(close - s) - q)) {
+            p = q - 2;
+            mod0 = q;
+            mod1 = (size_t)(close - s);
+            found = 1;
+        } else if (close != NULL) {
+            size_t last = 0;
+            int have = 0;
+            while (q < len && !is_space((unsigned char)s[q])) {
+                if (s[q] == ')') {
+                    last = q;
+                    have = 1;
+                }
+                q++;
+            }
+            if (have) {
+                p = (size_t)(open - s) - 1;
+                mod0 = p + 2;
+                mod1 = last;
+                found = 1;
+            }
+        }
+    }
+    for (size_t i = open ? (size_t)(open - s) : 0; !found && i-- > 1;) {
+        if (s[i] != '(' || s[i - 1] != ' ')
             continue;
         size_t q = i + 1, last = 0;
         int have = 0;
@@ -360,37 +560,130 @@ static int process_frame_line(fk_perf_reader *r, const char *s, size_t len, int 
         }
     }
     if (!found || p < 2)
-        return 0;
+        return PARSE_BAD;
     size_t fstart = f0;
     if (p < f0 + 1)
         fstart = p - 1; /* Perl backtracks into the blanks or the address */
-    size_t pclen = fstart < wmax ? fstart : wmax;
-    const char *func = s + fstart, *mod = s + mod0;
-    size_t flen = p - fstart, modlen = mod1 - mod0;
-
-    res->kind = RES_FRAMES;
-    flen = strip_offset(func, flen);
-    if (flen > 0 && func[0] == '(') {
+    fp->pc = s;
+    fp->pclen = fstart < wmax ? fstart : wmax;
+    fp->func = s + fstart;
+    fp->flen = strip_offset(fp->func, p - fstart);
+    fp->mod = s + mod0;
+    fp->modlen = mod1 - mod0;
+    if (fp->flen > 0 && fp->func[0] == '(') {
         static const char anon[] = "(anonymous namespace)";
-        if (!(flen >= sizeof anon - 1 && memcmp(func, anon, sizeof anon - 1) == 0)) {
-            res->kind = RES_SKIP;
+        if (!(fp->flen >= sizeof anon - 1 && memcmp(fp->func, anon, sizeof anon - 1) == 0))
+            return PARSE_SKIP;
+    }
+    return PARSE_OK;
+}
+
+/* Whether the frames depend on the address: only [unknown] under --addrs. */
+static inline int key_has_pc(const fk_perf_reader *r, const frame_parts *fp)
+{
+    return r->opts.include_addrs && memmem(fp->func, fp->flen, "[unknown]", 9) != NULL;
+}
+
+/* The key's hash covers the symbol (and the address when it is part of the
+ * key) but not the module: a symbol name rarely occurs in two modules, and
+ * key_equal compares the module anyway. One pass over fewer bytes. */
+static inline uint64_t key_hash(const fk_perf_reader *r, const frame_parts *fp, int with_pc)
+{
+    uint64_t h = fkx_hash(fp->func, fp->flen, r->seed);
+    if (with_pc)
+        h = fkx_hash(fp->pc, fp->pclen, h ^ 1);
+    return h | 1;
+}
+
+/* memcmp for the short strings of this file, inlined: a call into libc
+ * costs more than the compare itself. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        /* the last 8 bytes, overlapping what was compared already */
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t p, q, u, v;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return p == q && u == v;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+static inline int key_equal(const fk_perf_reader *r, const sym_slot *sl, const frame_parts *fp,
+                            int with_pc)
+{
+    size_t klen = fp->flen + 1 + fp->modlen + (with_pc ? 1 + fp->pclen : 0);
+    if (sl->key_len != klen)
+        return 0;
+    const char *k = r->syms.keys + sl->key_off;
+    if (!same_bytes(k, fp->func, fp->flen) || k[fp->flen] != '\0' ||
+        !same_bytes(k + fp->flen + 1, fp->mod, fp->modlen))
+        return 0;
+    return !with_pc || same_bytes(k + fp->flen + 2 + fp->modlen, fp->pc, fp->pclen);
+}
+
+/* The symbol-cache slot for a parsed line, added (with no results) if new. */
+static int find_sym(fk_perf_reader *r, const frame_parts *fp, sym_slot **out)
+{
+    int with_pc = key_has_pc(r, fp);
+    uint64_t h = key_hash(r, fp, with_pc);
+    cache_table *t = &r->syms;
+    for (size_t pos = (size_t)h & t->mask;; pos = (pos + 1) & t->mask) {
+        sym_slot *sl = &t->slots[pos];
+        if (sl->hash == h && key_equal(r, sl, fp, with_pc)) {
+            *out = sl;
             return 0;
         }
-    }
-
-    /* Split on "->" (but not C++'s operator->), dropping trailing empty
-     * pieces as Perl's split does. */
-    size_t end = flen;
-    for (;;) {
-        if (end >= 2 && func[end - 2] == '-' && func[end - 1] == '>' &&
-            !after_operator(func, end - 2))
-            end -= 2;
-        else
+        if (sl->hash == 0)
             break;
     }
+    size_t klen = fp->flen + 1 + fp->modlen + (with_pc ? 1 + fp->pclen : 0);
+    char *k;
+    int err = table_add(t, h, klen, r->file, out, &k);
+    if (err < 0)
+        return err;
+    memcpy(k, fp->func, fp->flen);
+    k[fp->flen] = '\0';
+    memcpy(k + fp->flen + 1, fp->mod, fp->modlen);
+    if (with_pc) {
+        k[fp->flen + 1 + fp->modlen] = '\0';
+        memcpy(k + fp->flen + 2 + fp->modlen, fp->pc, fp->pclen);
+    }
+    return 0;
+}
+
+/* Compute the frames of a parsed line: split the symbol on "->" (inline
+ * chains; but not C++'s operator->), dropping trailing empty pieces as
+ * Perl's split does, and tidy each piece. *out receives the result index. */
+static int make_result(fk_perf_reader *r, const frame_parts *fp, int java, uint32_t *out)
+{
+    const char *func = fp->func;
+    size_t end = fp->flen;
+    while (end >= 2 && func[end - 2] == '-' && func[end - 1] == '>' &&
+           !after_operator(func, end - 2))
+        end -= 2;
+    line_result res = {(uint32_t)r->nres_frames, 0, RES_FRAMES};
     size_t start = 0, index = 0;
     int err;
-    while (start <= end && end > 0) {
+    while (end > 0) {
         size_t stop = start;
         while (stop < end) {
             if (stop + 1 < end && func[stop] == '-' && func[stop + 1] == '>' &&
@@ -398,96 +691,17 @@ static int process_frame_line(fk_perf_reader *r, const char *s, size_t len, int 
                 break;
             stop++;
         }
-        if ((err = add_piece(r, func + start, stop - start, index++, s, pclen, mod, modlen, java)) <
-            0)
+        if ((err = add_piece(r, func + start, stop - start, index++, fp, java)) < 0)
             return err;
-        res->n++;
+        res.n++;
         if (stop >= end)
             break;
         start = stop + 2;
     }
-    return 0;
-}
-
-/* Double the line table. */
-static int grow_lines(fk_perf_reader *r)
-{
-    size_t ncap = (r->slots_mask + 1) * 2;
-    line_slot *ns = fkx_calloc(ncap, sizeof *ns);
-    if (ns == NULL)
-        return FK_ENOMEM;
-    for (size_t i = 0; i <= r->slots_mask; i++) {
-        if (r->slots[i].hash == 0)
-            continue;
-        size_t pos = (size_t)r->slots[i].hash & (ncap - 1);
-        while (ns[pos].hash != 0)
-            pos = (pos + 1) & (ncap - 1);
-        ns[pos] = r->slots[i];
-    }
-    fkx_free(r->slots);
-    r->slots = ns;
-    r->slots_mask = ncap - 1;
-    return 0;
-}
-
-/* The slot of a frame line, added (with no results yet) on first sight. */
-static int find_line(fk_perf_reader *r, const char *s, size_t len, line_slot **out)
-{
-    uint64_t h = fkx_hash(s, len, r->seed) | 1;
-    size_t pos = (size_t)h & r->slots_mask;
-    for (;;) {
-        line_slot *sl = &r->slots[pos];
-        if (sl->hash == h && sl->key_len == len && memcmp(r->keys + sl->key_off, s, len) == 0) {
-            *out = sl;
-            return 0;
-        }
-        if (sl->hash == 0)
-            break;
-        pos = (pos + 1) & r->slots_mask;
-    }
-    if (len > UINT32_MAX || r->keys_len + len > UINT32_MAX)
-        return fkx_error_set(FK_ELIMIT, "%s: more than 4 GiB of distinct frame lines", r->file);
-    int err = fkx_grow((void **)&r->keys, &r->keys_cap, r->keys_len + len, 1);
-    if (err < 0)
+    if ((err = fkx_grow((void **)&r->res, &r->res_cap, r->nres + 1, sizeof *r->res)) < 0)
         return err;
-    if ((r->nlines + 1) * 2 > r->slots_mask + 1) {
-        if ((err = grow_lines(r)) < 0)
-            return err;
-        pos = (size_t)h & r->slots_mask;
-        while (r->slots[pos].hash != 0)
-            pos = (pos + 1) & r->slots_mask;
-    }
-    line_slot *sl = &r->slots[pos];
-    if (len > 0)
-        memcpy(r->keys + r->keys_len, s, len);
-    sl->hash = h;
-    sl->key_off = (uint32_t)r->keys_len;
-    sl->key_len = (uint32_t)len;
-    sl->res[0] = sl->res[1] = 0;
-    r->keys_len += len;
-    r->nlines++;
-    *out = sl;
-    return 0;
-}
-
-/* The cached result for a frame line, computing it on first sight. */
-static int frame_line(fk_perf_reader *r, const char *s, size_t len, const line_result **out)
-{
-    line_slot *sl = NULL;
-    int err = find_line(r, s, len, &sl);
-    if (err < 0)
-        return err;
-    uint32_t *res_id = &sl->res[r->java ? 1 : 0];
-    if (*res_id == 0) {
-        if ((err = fkx_grow((void **)&r->res, &r->res_cap, r->nres + 1, sizeof *r->res)) < 0)
-            return err;
-        line_result res;
-        if ((err = process_frame_line(r, s, len, r->java, &res)) < 0)
-            return err;
-        r->res[r->nres] = res;
-        *res_id = (uint32_t)++r->nres;
-    }
-    *out = &r->res[*res_id - 1];
+    r->res[r->nres] = res;
+    *out = (uint32_t)r->nres++;
     return 0;
 }
 
@@ -512,8 +726,9 @@ static int end_sample(fk_perf_reader *r)
     r->stack[k++] = r->pname;
     for (size_t i = r->nsample; i-- > 0;) {
         const line_result *lr = &r->res[r->sample[i]];
-        memcpy(r->stack + k, r->res_frames + lr->off, lr->n * sizeof *r->stack);
-        k += lr->n;
+        const uint32_t *f = r->res_frames + lr->off;
+        for (uint32_t j = 0; j < lr->n; j++) /* usually one frame: no memcpy call */
+            r->stack[k++] = f[j];
     }
     double v = r->period;
     if ((err = fk_profile_add(r->p, r->stack, k, &v, NULL)) < 0)
@@ -646,54 +861,192 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
     return 0;
 }
 
-static int add_frame_line(fk_perf_reader *r, const char *s, size_t len, fkx_lines *lines,
-                          fk_diag *diag)
+/* The one result every unusable (RES_BAD) or dropped (RES_SKIP) line shares. */
+static int shared_result(fk_perf_reader *r, uint32_t kind, uint32_t *out)
 {
-    const line_result *res;
-    int err = frame_line(r, s, len, &res);
+    uint32_t *idx = kind == RES_BAD ? &r->bad_res : &r->skip_res;
+    if (*idx == 0) {
+        int err = fkx_grow((void **)&r->res, &r->res_cap, r->nres + 1, sizeof *r->res);
+        if (err < 0)
+            return err;
+        r->res[r->nres] = (line_result){(uint32_t)r->nres_frames, 0, kind};
+        *idx = (uint32_t)++r->nres;
+    }
+    *out = *idx - 1;
+    return 0;
+}
+
+/* The result of a frame line not seen before: parse it and find its symbol
+ * in the symbol cache, computing the frames only for a new symbol. */
+static int resolve_new_line(fk_perf_reader *r, const char *s, size_t len, uint32_t *out)
+{
+    frame_parts fp;
+    int kind = parse_frame_line(s, len, &fp);
+    if (kind == PARSE_BAD)
+        return shared_result(r, RES_BAD, out);
+    if (kind == PARSE_SKIP)
+        return shared_result(r, RES_SKIP, out);
+    sym_slot *sl = NULL;
+    int err = find_sym(r, &fp, &sl);
     if (err < 0)
         return err;
-    if (res->kind == RES_BAD)
-        return fk_diag_report(diag, "unrecognized line", r->file, lines->lineno, s, len);
-    if (!r->have_pname || res->kind == RES_SKIP)
-        return 0;
-    if (r->nsample >= FK_LIMIT_STACK_DEPTH)
-        return fkx_error_set(FK_ELIMIT, "%s:%llu: a sample has more than %zu frames", r->file,
-                             (unsigned long long)lines->lineno, (size_t)FK_LIMIT_STACK_DEPTH);
-    if (r->nsample == r->sample_cap && (err = fkx_grow((void **)&r->sample, &r->sample_cap,
-                                                       r->nsample + 1, sizeof *r->sample)) < 0)
-        return err;
-    r->sample[r->nsample++] = (uint32_t)(res - r->res);
+    uint32_t *res_id = &sl->res[r->java ? 1 : 0];
+    if (*res_id == 0) {
+        uint32_t index;
+        if ((err = make_result(r, &fp, r->java, &index)) < 0)
+            return err;
+        *res_id = index + 1; /* sl is still valid: make_result does not touch the tables */
+    }
+    *out = *res_id - 1;
+    return 0;
+}
+
+/* Frame lines are handled in two stages. Reading a line hashes it and
+ * prefetches its slot in the line cache; the batch is resolved when the run
+ * of frame lines ends (or the batch is full), in two passes that first
+ * prefetch the key text of likely matches, then compare. The line cache is
+ * larger than the CPU caches on real captures, and this way its misses
+ * overlap instead of stalling one after another. */
+#define BATCH_MAX 64
+
+typedef struct pending_line {
+    const char *s;
+    size_t len;
+    uint64_t hash;
+    uint64_t lineno;
+} pending_line;
+
+typedef struct batch {
+    pending_line lines[BATCH_MAX];
+    size_t n;
+} batch;
+
+/* The result index of one pending line, from the line cache or resolved. */
+static int line_result_of(fk_perf_reader *r, const pending_line *pl, uint32_t *out)
+{
+    cache_table *t = &r->lines;
+    sym_slot *sl = NULL;
+    for (size_t pos = (size_t)pl->hash & t->mask;; pos = (pos + 1) & t->mask) {
+        sym_slot *c = &t->slots[pos];
+        if (c->hash == pl->hash && c->key_len == pl->len &&
+            same_bytes(t->keys + c->key_off, pl->s, pl->len)) {
+            sl = c;
+            break;
+        }
+        if (c->hash == 0)
+            break;
+    }
+    int err;
+    if (sl == NULL) {
+        char *k;
+        if ((err = table_add(t, pl->hash, pl->len, r->file, &sl, &k)) < 0)
+            return err;
+        memcpy(k, pl->s, pl->len);
+    }
+    uint32_t *res_id = &sl->res[r->java ? 1 : 0];
+    if (*res_id == 0) {
+        uint32_t index;
+        if ((err = resolve_new_line(r, pl->s, pl->len, &index)) < 0)
+            return err;
+        *res_id = index + 1; /* the line table is not touched by resolve */
+    }
+    *out = *res_id - 1;
+    return 0;
+}
+
+static int flush_batch(fk_perf_reader *r, batch *b, fk_diag *diag)
+{
+    const cache_table *t = &r->lines;
+    for (size_t i = 0; i < b->n; i++) {
+        const sym_slot *c = &t->slots[(size_t)b->lines[i].hash & t->mask];
+        if (c->hash == b->lines[i].hash)
+            __builtin_prefetch(t->keys + c->key_off);
+    }
+    int err = 0;
+    for (size_t i = 0; i < b->n && err == 0; i++) {
+        const pending_line *pl = &b->lines[i];
+        uint32_t index;
+        if ((err = line_result_of(r, pl, &index)) < 0)
+            break;
+        const line_result *lr = &r->res[index];
+        if (lr->kind == RES_BAD) {
+            err = fk_diag_report(diag, "unrecognized line", r->file, pl->lineno, pl->s, pl->len);
+            continue;
+        }
+        if (!r->have_pname || lr->kind == RES_SKIP)
+            continue;
+        if (r->nsample >= FK_LIMIT_STACK_DEPTH) {
+            err = fkx_error_set(FK_ELIMIT, "%s:%llu: a sample has more than %zu frames", r->file,
+                                (unsigned long long)pl->lineno, (size_t)FK_LIMIT_STACK_DEPTH);
+            break;
+        }
+        if (r->nsample == r->sample_cap && (err = fkx_grow((void **)&r->sample, &r->sample_cap,
+                                                           r->nsample + 1, sizeof *r->sample)) < 0)
+            break;
+        r->sample[r->nsample++] = index;
+    }
+    b->n = 0;
+    return err;
+}
+
+/* Stage one for a frame line (leading blanks skipped). */
+static inline int frame_line(fk_perf_reader *r, batch *b, const char *s, size_t len,
+                             uint64_t lineno, fk_diag *diag)
+{
+    pending_line *pl = &b->lines[b->n];
+    pl->s = s;
+    pl->len = len;
+    pl->hash = fkx_hash(s, len, r->seed) | 1;
+    pl->lineno = lineno;
+    __builtin_prefetch(&r->lines.slots[(size_t)pl->hash & r->lines.mask]);
+    if (++b->n == BATCH_MAX)
+        return flush_batch(r, b, diag);
     return 0;
 }
 
 int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint64_t *samples)
 {
-    const char *line;
-    size_t len;
+    const char *data;
+    size_t size;
     int rc, err = 0;
     uint64_t before = r->samples;
+    batch b;
+    b.n = 0;
     r->file = lines->in->name;
     r->have_pname = 0;
     r->nsample = 0;
-    while ((rc = fkx_lines_next(lines, &line, &len)) > 0) {
-        if (len > 0 && line[len - 1] == '\r')
-            len--;
-        if (len == 0) {
-            err = end_sample(r);
-        } else if (line[0] == '#') {
-            continue;
-        } else if (is_space((unsigned char)line[0])) {
-            size_t i = 1;
-            while (i < len && is_space((unsigned char)line[i]))
-                i++;
-            err = add_frame_line(r, line + i, len - i, lines, diag);
-        } else {
-            int matched;
-            err = header_line(r, line, len, &matched, diag);
-            if (err == 0 && !matched)
-                err = add_frame_line(r, line, len, lines, diag);
+    while ((rc = fkx_lines_window(lines, &data, &size)) > 0) {
+        const char *p = data, *end = data + size;
+        uint64_t lineno = lines->lineno;
+        while (p < end && err == 0) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *line = p;
+            size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            p = nl ? nl + 1 : end;
+            lineno++;
+            if (len > 0 && line[len - 1] == '\r')
+                len--;
+            if (len > 0 && is_space((unsigned char)line[0])) {
+                size_t i = skip_blanks(line, len);
+                err = frame_line(r, &b, line + i, len - i, lineno, diag);
+                continue;
+            }
+            /* anything else ends a run of frame lines: resolve them first */
+            if (b.n > 0 && (err = flush_batch(r, &b, diag)) < 0)
+                break;
+            if (len == 0) {
+                err = end_sample(r);
+            } else if (line[0] != '#') {
+                int matched;
+                err = header_line(r, line, len, &matched, diag);
+                if (err == 0 && !matched && (err = frame_line(r, &b, line, len, lineno, diag)) == 0)
+                    err = flush_batch(r, &b, diag);
+            }
         }
+        /* the window's text goes away on consume: resolve what points into it */
+        if (err == 0 && b.n > 0)
+            err = flush_batch(r, &b, diag);
+        fkx_lines_consume(lines, size, lineno - lines->lineno);
         if (err < 0)
             return err;
     }

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 static long fail_after = -1;
 static unsigned long alloc_count;
@@ -80,4 +81,49 @@ int fkx_grow(void **ptr, size_t *cap, size_t need, size_t elem)
     *ptr = p;
     *cap = ncap;
     return 0;
+}
+
+static size_t page_round(size_t size)
+{
+    const size_t page = 4096;
+    return size ? (size + page - 1) & ~(page - 1) : page;
+}
+
+void *fkx_big_alloc(size_t size)
+{
+    if (injected_failure()) {
+        fkx_error_nomem();
+        return NULL;
+    }
+    void *p =
+        mmap(NULL, page_round(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        fkx_error_nomem();
+        return NULL;
+    }
+    madvise(p, page_round(size), MADV_HUGEPAGE);
+    return p;
+}
+
+void *fkx_big_realloc(void *ptr, size_t old_size, size_t new_size)
+{
+    if (ptr == NULL)
+        return fkx_big_alloc(new_size);
+    if (injected_failure()) {
+        fkx_error_nomem();
+        return NULL;
+    }
+    void *p = mremap(ptr, page_round(old_size), page_round(new_size), MREMAP_MAYMOVE);
+    if (p == MAP_FAILED) {
+        fkx_error_nomem();
+        return NULL;
+    }
+    madvise(p, page_round(new_size), MADV_HUGEPAGE);
+    return p;
+}
+
+void fkx_big_free(void *ptr, size_t size)
+{
+    if (ptr != NULL)
+        munmap(ptr, page_round(size));
 }

@@ -19,6 +19,15 @@ void fkx_free(void *ptr);
  * *cap is updated. Returns 0, or FK_ENOMEM/FK_ELIMIT (nothing changed). */
 int fkx_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 
+/* Large tables that are probed at random (the perf reader's caches) live
+ * in their own mappings, marked for transparent huge pages: one TLB entry
+ * then covers 2 MiB instead of 4 KiB, which matters most in virtual
+ * machines. Memory is zeroed. fkx_big_realloc keeps the contents. Sizes
+ * are the caller's to remember. */
+void *fkx_big_alloc(size_t size);
+void *fkx_big_realloc(void *ptr, size_t old_size, size_t new_size);
+void fkx_big_free(void *ptr, size_t size);
+
 /* Testing: let `n` more allocations succeed, then fail every one until
  * reset with a negative n. Not thread-safe; for unit tests only. */
 void fkx_alloc_fail_after(long n);

@@ -283,6 +283,33 @@ int fkx_lines_next(fkx_lines *l, const char **line, size_t *len)
     }
 }
 
+int fkx_lines_window(fkx_lines *l, const char **data, size_t *len)
+{
+    for (;;) {
+        size_t avail = l->end - l->start;
+        if (avail > 0) {
+            const char *nl = memrchr(l->buf + l->start, '\n', avail);
+            if (nl != NULL || l->eof) {
+                *data = l->buf + l->start;
+                *len = l->eof ? avail : (size_t)(nl - (l->buf + l->start)) + 1;
+                return 1;
+            }
+        } else if (l->eof) {
+            return 0;
+        }
+        int err = refill(l);
+        if (err < 0)
+            return err;
+    }
+}
+
+void fkx_lines_consume(fkx_lines *l, size_t len, uint64_t nlines)
+{
+    l->line_offset = l->consumed + l->start + len;
+    l->start += len;
+    l->lineno += nlines;
+}
+
 void fkx_lines_free(fkx_lines *l)
 {
     if (l == NULL)

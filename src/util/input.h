@@ -60,6 +60,15 @@ int fkx_lines_next(fkx_lines *l, const char **line, size_t *len);
  * format detection). *len may be 0 for an empty input. 0 or an error. */
 int fkx_lines_peek(fkx_lines *l, const char **data, size_t *len);
 
+/* Every complete line buffered now, as one block: [*data, *data + *len)
+ * holds whole lines, each ending in '\n' except possibly the last one at
+ * the end of input. Returns 1 with a non-empty block, 0 at the end, or an
+ * error. The block stays valid until fkx_lines_consume(), which must be
+ * called with the whole block (`nlines` lines) before asking again. This is
+ * for parsers that want to look ahead across lines (prefetching). */
+int fkx_lines_window(fkx_lines *l, const char **data, size_t *len);
+void fkx_lines_consume(fkx_lines *l, size_t len, uint64_t nlines);
+
 void fkx_lines_free(fkx_lines *l);
 
 #endif
