@@ -22,6 +22,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/num.h"
+#include "util/scan.h"
 
 #include <string.h>
 
@@ -125,28 +126,6 @@ static const unsigned char cclass[256] = {
 #undef W
 };
 
-/* Index of the first non-\s byte of s[0..n) (n if none). perf pads frame
- * addresses with spaces, so runs of 8 spaces are skipped a word at a time. */
-static inline size_t skip_blanks(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && s[i] == '\t')
-        i++;
-    while (i + 8 <= n) {
-        uint64_t v;
-        memcpy(&v, s + i, 8);
-        v ^= 0x2020202020202020ull; /* zero bytes where there were spaces */
-        if (v != 0) {
-            i += (size_t)__builtin_ctzll(v) / 8; /* little-endian: first non-space */
-            break;
-        }
-        i += 8;
-    }
-    while (i < n && (cclass[(unsigned char)s[i]] & C_SPACE))
-        i++;
-    return i;
-}
-
 /* Whether s[0..n) may hold a \s character: checks 8 bytes at a time for
  * any byte below 0x21 (every \s character is); exact "no" answers only. */
 static inline int maybe_blank(const char *s, size_t n)
@@ -168,6 +147,16 @@ static inline int maybe_blank(const char *s, size_t n)
 static inline int is_space(unsigned char c)
 {
     return cclass[c] & C_SPACE;
+}
+
+/* Index of the first non-\s byte of s[0..n) (n if none); perf pads frame
+ * addresses with spaces, 16 bytes are checked at a time. */
+static inline size_t skip_blanks(const char *s, size_t n)
+{
+    size_t i = fkx_skip_space_tab(s, n);
+    while (i < n && is_space((unsigned char)s[i]))
+        i += 1 + fkx_skip_space_tab(s + i + 1, n - i - 1);
+    return i;
 }
 
 static inline int is_word(unsigned char c)
@@ -595,38 +584,6 @@ static inline uint64_t key_hash(const fk_perf_reader *r, const frame_parts *fp, 
     return h | 1;
 }
 
-/* memcmp for the short strings of this file, inlined: a call into libc
- * costs more than the compare itself. */
-static inline int same_bytes(const char *a, const char *b, size_t n)
-{
-    uint64_t x, y;
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return 0;
-        }
-        /* the last 8 bytes, overlapping what was compared already */
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        uint32_t p, q, u, v;
-        memcpy(&p, a, 4);
-        memcpy(&q, b, 4);
-        memcpy(&u, a + n - 4, 4);
-        memcpy(&v, b + n - 4, 4);
-        return p == q && u == v;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
 static inline int key_equal(const fk_perf_reader *r, const sym_slot *sl, const frame_parts *fp,
                             int with_pc)
 {
@@ -634,10 +591,10 @@ static inline int key_equal(const fk_perf_reader *r, const sym_slot *sl, const f
     if (sl->key_len != klen)
         return 0;
     const char *k = r->syms.keys + sl->key_off;
-    if (!same_bytes(k, fp->func, fp->flen) || k[fp->flen] != '\0' ||
-        !same_bytes(k + fp->flen + 1, fp->mod, fp->modlen))
+    if (!fkx_same_bytes(k, fp->func, fp->flen) || k[fp->flen] != '\0' ||
+        !fkx_same_bytes(k + fp->flen + 1, fp->mod, fp->modlen))
         return 0;
-    return !with_pc || same_bytes(k + fp->flen + 2 + fp->modlen, fp->pc, fp->pclen);
+    return !with_pc || fkx_same_bytes(k + fp->flen + 2 + fp->modlen, fp->pc, fp->pclen);
 }
 
 /* The symbol-cache slot for a parsed line, added (with no results) if new. */
@@ -656,7 +613,7 @@ static int find_sym(fk_perf_reader *r, const frame_parts *fp, sym_slot **out)
             break;
     }
     size_t klen = fp->flen + 1 + fp->modlen + (with_pc ? 1 + fp->pclen : 0);
-    char *k;
+    char *k = NULL;
     int err = table_add(t, h, klen, r->file, out, &k);
     if (err < 0)
         return err;
@@ -901,27 +858,34 @@ static int resolve_new_line(fk_perf_reader *r, const char *s, size_t len, uint32
     return 0;
 }
 
-/* Frame lines are handled in two stages. Reading a line hashes it and
- * prefetches its slot in the line cache; the batch is resolved when the run
- * of frame lines ends (or the batch is full), in two passes that first
- * prefetch the key text of likely matches, then compare. The line cache is
- * larger than the CPU caches on real captures, and this way its misses
- * overlap instead of stalling one after another. */
-#define BATCH_MAX 64
+/* Lines go through a software pipeline. When a line is read, a frame line
+ * is hashed and its slot in the line cache prefetched; PREFETCH_KEY lines
+ * later, its slot has arrived and the key text it points to is prefetched;
+ * PROCESS lines later, the line is compared and used. Every line, frame or
+ * not, passes through the same ring, so lines are handled in input order.
+ * The line cache is larger than the CPU caches on real captures, and this
+ * way its misses overlap instead of stalling one after another. */
+#define RING         32 /* a power of two, > PROCESS */
+#define PREFETCH_KEY 6
+#define PROCESS      14
+
+enum { LINE_FRAME, LINE_OTHER };
 
 typedef struct pending_line {
     const char *s;
     size_t len;
-    uint64_t hash;
+    uint64_t hash; /* LINE_FRAME: of s[0..len), which has no leading blanks */
     uint64_t lineno;
+    int kind;
 } pending_line;
 
-typedef struct batch {
-    pending_line lines[BATCH_MAX];
-    size_t n;
-} batch;
+typedef struct pipeline {
+    pending_line ring[RING];
+    size_t head; /* lines pushed */
+    size_t tail; /* lines processed */
+} pipeline;
 
-/* The result index of one pending line, from the line cache or resolved. */
+/* The result index of a frame line, from the line cache or resolved. */
 static int line_result_of(fk_perf_reader *r, const pending_line *pl, uint32_t *out)
 {
     cache_table *t = &r->lines;
@@ -929,7 +893,7 @@ static int line_result_of(fk_perf_reader *r, const pending_line *pl, uint32_t *o
     for (size_t pos = (size_t)pl->hash & t->mask;; pos = (pos + 1) & t->mask) {
         sym_slot *c = &t->slots[pos];
         if (c->hash == pl->hash && c->key_len == pl->len &&
-            same_bytes(t->keys + c->key_off, pl->s, pl->len)) {
+            fkx_same_bytes(t->keys + c->key_off, pl->s, pl->len)) {
             sl = c;
             break;
         }
@@ -938,7 +902,7 @@ static int line_result_of(fk_perf_reader *r, const pending_line *pl, uint32_t *o
     }
     int err;
     if (sl == NULL) {
-        char *k;
+        char *k = NULL;
         if ((err = table_add(t, pl->hash, pl->len, r->file, &sl, &k)) < 0)
             return err;
         memcpy(k, pl->s, pl->len);
@@ -954,53 +918,93 @@ static int line_result_of(fk_perf_reader *r, const pending_line *pl, uint32_t *o
     return 0;
 }
 
-static int flush_batch(fk_perf_reader *r, batch *b, fk_diag *diag)
+static int use_frame_line(fk_perf_reader *r, const pending_line *pl, fk_diag *diag)
 {
-    const cache_table *t = &r->lines;
-    for (size_t i = 0; i < b->n; i++) {
-        const sym_slot *c = &t->slots[(size_t)b->lines[i].hash & t->mask];
-        if (c->hash == b->lines[i].hash)
-            __builtin_prefetch(t->keys + c->key_off);
+    uint32_t index;
+    int err = line_result_of(r, pl, &index);
+    if (err < 0)
+        return err;
+    const line_result *lr = &r->res[index];
+    if (lr->kind == RES_BAD)
+        return fk_diag_report(diag, "unrecognized line", r->file, pl->lineno, pl->s, pl->len);
+    if (!r->have_pname || lr->kind == RES_SKIP)
+        return 0;
+    if (r->nsample >= FK_LIMIT_STACK_DEPTH)
+        return fkx_error_set(FK_ELIMIT, "%s:%llu: a sample has more than %zu frames", r->file,
+                             (unsigned long long)pl->lineno, (size_t)FK_LIMIT_STACK_DEPTH);
+    if (r->nsample == r->sample_cap && (err = fkx_grow((void **)&r->sample, &r->sample_cap,
+                                                       r->nsample + 1, sizeof *r->sample)) < 0)
+        return err;
+    r->sample[r->nsample++] = index;
+    return 0;
+}
+
+/* Any line that is not an indented frame line. */
+static int use_other_line(fk_perf_reader *r, const pending_line *pl, fk_diag *diag)
+{
+    if (pl->len == 0)
+        return end_sample(r);
+    if (pl->s[0] == '#')
+        return 0;
+    int matched;
+    int err = header_line(r, pl->s, pl->len, &matched, diag);
+    if (err == 0 && !matched) {
+        /* a frame line without leading blanks */
+        pending_line fl = *pl;
+        fl.hash = fkx_hash(pl->s, pl->len, r->seed) | 1;
+        err = use_frame_line(r, &fl, diag);
     }
-    int err = 0;
-    for (size_t i = 0; i < b->n && err == 0; i++) {
-        const pending_line *pl = &b->lines[i];
-        uint32_t index;
-        if ((err = line_result_of(r, pl, &index)) < 0)
-            break;
-        const line_result *lr = &r->res[index];
-        if (lr->kind == RES_BAD) {
-            err = fk_diag_report(diag, "unrecognized line", r->file, pl->lineno, pl->s, pl->len);
-            continue;
-        }
-        if (!r->have_pname || lr->kind == RES_SKIP)
-            continue;
-        if (r->nsample >= FK_LIMIT_STACK_DEPTH) {
-            err = fkx_error_set(FK_ELIMIT, "%s:%llu: a sample has more than %zu frames", r->file,
-                                (unsigned long long)pl->lineno, (size_t)FK_LIMIT_STACK_DEPTH);
-            break;
-        }
-        if (r->nsample == r->sample_cap && (err = fkx_grow((void **)&r->sample, &r->sample_cap,
-                                                           r->nsample + 1, sizeof *r->sample)) < 0)
-            break;
-        r->sample[r->nsample++] = index;
-    }
-    b->n = 0;
     return err;
 }
 
-/* Stage one for a frame line (leading blanks skipped). */
-static inline int frame_line(fk_perf_reader *r, batch *b, const char *s, size_t len,
-                             uint64_t lineno, fk_diag *diag)
+/* Process the oldest line of the pipeline. */
+static inline int pipeline_step(fk_perf_reader *r, pipeline *pp, fk_diag *diag)
 {
-    pending_line *pl = &b->lines[b->n];
-    pl->s = s;
-    pl->len = len;
-    pl->hash = fkx_hash(s, len, r->seed) | 1;
+    const pending_line *pl = &pp->ring[pp->tail++ & (RING - 1)];
+    return pl->kind == LINE_FRAME ? use_frame_line(r, pl, diag) : use_other_line(r, pl, diag);
+}
+
+/* Process every line still in the pipeline. */
+static int pipeline_drain(fk_perf_reader *r, pipeline *pp, fk_diag *diag)
+{
+    int err = 0;
+    while (pp->tail < pp->head && err == 0)
+        err = pipeline_step(r, pp, diag);
+    pp->tail = pp->head;
+    return err;
+}
+
+/* Read one line of input (without its newline) into the pipeline. */
+static inline int pipeline_push(fk_perf_reader *r, pipeline *pp, const char *line, size_t len,
+                                uint64_t lineno, fk_diag *diag)
+{
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    pending_line *pl = &pp->ring[pp->head & (RING - 1)];
     pl->lineno = lineno;
-    __builtin_prefetch(&r->lines.slots[(size_t)pl->hash & r->lines.mask]);
-    if (++b->n == BATCH_MAX)
-        return flush_batch(r, b, diag);
+    if (len > 0 && is_space((unsigned char)line[0])) {
+        size_t i = skip_blanks(line, len);
+        pl->s = line + i;
+        pl->len = len - i;
+        pl->kind = LINE_FRAME;
+        pl->hash = fkx_hash(pl->s, pl->len, r->seed) | 1;
+        __builtin_prefetch(&r->lines.slots[(size_t)pl->hash & r->lines.mask]);
+    } else {
+        pl->s = line;
+        pl->len = len;
+        pl->kind = LINE_OTHER;
+    }
+    pp->head++;
+    if (pp->head - pp->tail > PREFETCH_KEY) {
+        const pending_line *q = &pp->ring[(pp->head - PREFETCH_KEY - 1) & (RING - 1)];
+        if (q->kind == LINE_FRAME) {
+            const sym_slot *c = &r->lines.slots[(size_t)q->hash & r->lines.mask];
+            if (c->hash == q->hash)
+                __builtin_prefetch(r->lines.keys + c->key_off);
+        }
+    }
+    if (pp->head - pp->tail > PROCESS)
+        return pipeline_step(r, pp, diag);
     return 0;
 }
 
@@ -1010,42 +1014,36 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
     size_t size;
     int rc, err = 0;
     uint64_t before = r->samples;
-    batch b;
-    b.n = 0;
+    pipeline pp;
+    pp.head = pp.tail = 0;
     r->file = lines->in->name;
     r->have_pname = 0;
     r->nsample = 0;
     while ((rc = fkx_lines_window(lines, &data, &size)) > 0) {
-        const char *p = data, *end = data + size;
         uint64_t lineno = lines->lineno;
-        while (p < end && err == 0) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *line = p;
-            size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-            p = nl ? nl + 1 : end;
-            lineno++;
-            if (len > 0 && line[len - 1] == '\r')
-                len--;
-            if (len > 0 && is_space((unsigned char)line[0])) {
-                size_t i = skip_blanks(line, len);
-                err = frame_line(r, &b, line + i, len - i, lineno, diag);
-                continue;
+        size_t start = 0;
+        /* Lines are found 64 bytes at a time: a bit mask of the newlines,
+         * then one line per set bit. */
+        for (size_t blk = 0; blk < size && err == 0; blk += 64) {
+            uint64_t m = 0;
+            if (blk + 64 <= size) {
+                m = fkx_scan_mask64(data + blk, '\n');
+            } else {
+                for (size_t i = blk; i < size; i++)
+                    m |= (uint64_t)(data[i] == '\n') << (i - blk);
             }
-            /* anything else ends a run of frame lines: resolve them first */
-            if (b.n > 0 && (err = flush_batch(r, &b, diag)) < 0)
-                break;
-            if (len == 0) {
-                err = end_sample(r);
-            } else if (line[0] != '#') {
-                int matched;
-                err = header_line(r, line, len, &matched, diag);
-                if (err == 0 && !matched && (err = frame_line(r, &b, line, len, lineno, diag)) == 0)
-                    err = flush_batch(r, &b, diag);
+            while (m != 0 && err == 0) {
+                size_t nl = blk + (size_t)__builtin_ctzll(m);
+                m &= m - 1;
+                err = pipeline_push(r, &pp, data + start, nl - start, ++lineno, diag);
+                start = nl + 1;
             }
         }
-        /* the window's text goes away on consume: resolve what points into it */
-        if (err == 0 && b.n > 0)
-            err = flush_batch(r, &b, diag);
+        if (err == 0 && start < size) /* the last line of the input, without '\n' */
+            err = pipeline_push(r, &pp, data + start, size - start, ++lineno, diag);
+        /* the window's text goes away on consume: finish what points into it */
+        if (err == 0)
+            err = pipeline_drain(r, &pp, diag);
         fkx_lines_consume(lines, size, lineno - lines->lineno);
         if (err < 0)
             return err;
