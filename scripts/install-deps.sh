@@ -15,13 +15,18 @@ build_pkgs=(gcc make cmake pkg-config zlib1g-dev)
 # Tests: unit tests (cmocka), fuzzers (clang's libFuzzer), tooling the tests call.
 test_pkgs=(libcmocka-dev clang libclang-rt-dev gzip)
 # Benchmarks and the demo: real `perf record` / `perf script` captures.
-bench_pkgs=(linux-perf)
+bench_pkgs=(linux-perf bc)
+# Browser tests of the SVG (tests/browser): Debian's Chromium driven by
+# playwright-core from npm, xmllint for well-formedness. NodeSource's nodejs
+# ships npm itself, so the npm package is only wanted when npm is missing.
+browser_pkgs=(chromium nodejs libxml2-utils fonts-dejavu-core)
+command -v npm >/dev/null 2>&1 || browser_pkgs+=(npm)
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
 missing=()
-for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}"; do
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}" "${browser_pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

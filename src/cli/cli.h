@@ -56,5 +56,6 @@ void fk_cli_install_signal_cleanup(void);
 
 /* Subcommands. */
 int fk_cmd_collapse(int argc, char **argv);
+int fk_cmd_svg(int argc, char **argv);
 
 #endif
