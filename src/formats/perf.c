@@ -92,6 +92,9 @@ struct fk_perf_reader {
     size_t stack_cap;
     uint64_t samples;
 
+    fkx_buf head;        /* the last header up to the blank after PID/TID */
+    uint32_t head_pname; /* and what it gave */
+    int head_java;
     fkx_buf name;  /* scratch for building process names */
     fkx_buf piece; /* scratch for one frame */
     const char *file;
@@ -257,6 +260,7 @@ int fk_perf_reader_new(fk_perf_reader **out, fk_profile *p, const fk_perf_opts *
     r->opts = *opts;
     r->event = (fkx_buf)FKX_BUF_INIT(4096);
     r->name = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_FRAME_BYTES);
+    r->head = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_LINE_BYTES);
     r->piece = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_FRAME_BYTES);
     r->seed = fkx_hash_seed();
     int err = table_init(&r->lines);
@@ -281,6 +285,7 @@ void fk_perf_reader_free(fk_perf_reader *r)
         return;
     fkx_buf_free(&r->event);
     fkx_buf_free(&r->name);
+    fkx_buf_free(&r->head);
     fkx_buf_free(&r->piece);
     table_free(&r->lines);
     table_free(&r->syms);
@@ -704,8 +709,14 @@ static int end_sample(fk_perf_reader *r)
 static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matched, fk_diag *diag)
 {
     *matched = 0;
+    /* Consecutive samples usually come from the same thread: when the line
+     * starts with the previous header's bytes up to and including the blank
+     * after its PID/TID, the match below would find the same process name
+     * (its decisions look at no byte beyond that blank). */
+    int same_thread =
+        r->head.len > 0 && len > r->head.len && fkx_same_bytes(s, r->head.ptr, r->head.len);
     size_t comm_len = 0, pid0 = 0, pid1 = 0, tid0 = 0, tid1 = 0;
-    for (size_t i = 1; i < len; i++) {
+    for (size_t i = 1; i < len && !same_thread; i++) {
         if (!is_space((unsigned char)s[i]))
             continue;
         size_t j = i;
@@ -731,7 +742,7 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
             break;
         }
     }
-    if (comm_len == 0)
+    if (comm_len == 0 && !same_thread)
         return 0;
     *matched = 1;
 
@@ -786,6 +797,13 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
     uint64_t pv;
     if (per1 > per0 && fkx_u64_parse(s + per0, per1 - per0, &pv) && pv > 0)
         period = (double)pv;
+    r->period = period;
+    r->have_pname = 1;
+    if (same_thread) {
+        r->pname = r->head_pname;
+        r->java = r->head_java;
+        return 0;
+    }
 
     /* tid absent or "0" (Perl-false): the one number is the TID, PID unknown */
     const char *pid = s + pid0, *tid = s + tid0;
@@ -812,10 +830,11 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
             b->ptr[i] = '_';
     if ((err = fk_profile_intern(r->p, &r->pname, b->ptr, b->len)) < 0)
         return err;
-    r->have_pname = 1;
     r->java = comm_len == 4 && memcmp(s, "java", 4) == 0;
-    r->period = period;
-    return 0;
+    r->head_pname = r->pname;
+    r->head_java = r->java;
+    fkx_buf_clear(&r->head);
+    return fkx_buf_append(&r->head, s, tid1 + 1);
 }
 
 /* The one result every unusable (RES_BAD) or dropped (RES_SKIP) line shares. */

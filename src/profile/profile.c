@@ -1,7 +1,7 @@
 /*
  * profile.c - the stack table: distinct stacks and their summed values.
  *
- * Stacks are found by hashing the frame-id array (one hash and one memcmp per
+ * Stacks are found by hashing the frame-id array (one hash and one compare per
  * add), which is much cheaper than walking a trie frame by frame; the trie
  * (trie.c) is built from this table once, when a renderer needs it.
  */
@@ -9,6 +9,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/scan.h"
 
 #include <string.h>
 
@@ -61,7 +62,8 @@ int fk_profile_add(fk_profile *p, const uint32_t *frames, size_t depth, const do
             break;
         if (slot.tag == tag) {
             const fk_stack_rec *r = &p->stacks[slot.id - 1];
-            if (r->depth == depth && memcmp(p->frames + r->frames_off, frames, bytes) == 0) {
+            if (r->depth == depth && fkx_same_bytes((const char *)(p->frames + r->frames_off),
+                                                    (const char *)frames, bytes)) {
                 double *v = p->values + (size_t)(slot.id - 1) * p->ntypes;
                 for (size_t i = 0; i < p->ntypes; i++)
                     v[i] += values[i];
