@@ -21,12 +21,19 @@ bench_pkgs=(linux-perf bc)
 # ships npm itself, so the npm package is only wanted when npm is missing.
 browser_pkgs=(chromium nodejs libxml2-utils fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || browser_pkgs+=(npm)
+# pprof: protoc-c generates the codec at build time; libelf/libdw symbolize
+# gperftools CPU profiles; Go is the reference client (`go tool pprof`) and
+# builds the tests' net/http/pprof server; libgoogle-perftools-dev makes a
+# real gperftools profile in the tests.
+pprof_pkgs=(protobuf-c-compiler libprotobuf-c-dev libelf-dev libdw-dev golang-go
+            libgoogle-perftools-dev)
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
 missing=()
-for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}" "${browser_pkgs[@]}"; do
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}" "${browser_pkgs[@]}" \
+         "${pprof_pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

@@ -23,6 +23,13 @@ enum {
     OPT_STRICT,
     OPT_QUIET,
     OPT_HELP,
+    OPT_SAMPLE_INDEX,
+    OPT_INUSE_SPACE,
+    OPT_INUSE_OBJECTS,
+    OPT_ALLOC_SPACE,
+    OPT_ALLOC_OBJECTS,
+    OPT_TOTAL_DELAY,
+    OPT_CONTENTIONS,
 };
 
 static const fk_opt options[] = {
@@ -38,18 +45,28 @@ static const fk_opt options[] = {
     {"strict", 0, 0, OPT_STRICT},
     {"quiet", 'q', 0, OPT_QUIET},
     {"help", 'h', 0, OPT_HELP},
+    {"sample-index", 0, 1, OPT_SAMPLE_INDEX},
+    {"sample_index", 0, 1, OPT_SAMPLE_INDEX},
+    {"inuse_space", 0, 0, OPT_INUSE_SPACE},
+    {"inuse_objects", 0, 0, OPT_INUSE_OBJECTS},
+    {"alloc_space", 0, 0, OPT_ALLOC_SPACE},
+    {"alloc_objects", 0, 0, OPT_ALLOC_OBJECTS},
+    {"total_delay", 0, 0, OPT_TOTAL_DELAY},
+    {"contentions", 0, 0, OPT_CONTENTIONS},
 };
 
 static const char usage_text[] =
     "Usage: flamekit collapse [OPTIONS] [FILE...]\n"
     "\n"
-    "Read `perf script` output or folded stacks (plain or gzip; stdin when no\n"
-    "FILE or FILE is -) and write folded stacks: one 'root;...;leaf COUNT' line\n"
-    "per distinct stack, sorted, merged across all inputs.\n"
+    "Read `perf script` output, folded stacks, pprof profiles or gperftools CPU\n"
+    "profiles (plain or gzip; stdin when no FILE or FILE is -) and write folded\n"
+    "stacks: one 'root;...;leaf COUNT' line per distinct stack, sorted, merged\n"
+    "across all inputs.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE     write to FILE (it appears only when complete)\n"
-    "  -f, --format FMT      input format: auto (default), perf, folded\n"
+    "  -f, --format FMT      input format: auto (default), perf, folded, pprof,\n"
+    "                        gperftools\n"
     "      --strict          fail on the first unusable input line\n"
     "  -q, --quiet           do not print warnings\n"
     "  -h, --help            show this help\n"
@@ -63,6 +80,16 @@ static const char usage_text[] =
     "      --addrs           show the address of unknown symbols: [module <addr>]\n"
     "      --event-filter=EV keep only samples of event EV (default: the first\n"
     "                        event in the input)\n"
+    "\n"
+    "pprof input (inlined calls become frames of their own):\n"
+    "      --sample-index=I  the value to count: a sample type name (samples,\n"
+    "                        cpu, alloc_space, inuse_space, ...) or its index;\n"
+    "                        default: the profile's default_sample_type, else\n"
+    "                        its last type (as go tool pprof)\n"
+    "      --inuse_space --inuse_objects --alloc_space --alloc_objects\n"
+    "      --total_delay --contentions\n"
+    "                        shorthands for --sample-index=NAME (one or two\n"
+    "                        dashes)\n"
     "\n"
     "Counts are weighted by the period column of perf samples when present.\n"
     "Exit status: 0 success, 1 error, 2 bad usage.\n";
@@ -153,6 +180,27 @@ int fk_cmd_collapse(int argc, char **argv)
         case OPT_HELP:
             fputs(usage_text, stdout);
             return FK_EXIT_OK;
+        case OPT_SAMPLE_INDEX:
+            ro.pprof.sample_index = arg;
+            break;
+        case OPT_INUSE_SPACE:
+            ro.pprof.sample_index = "inuse_space";
+            break;
+        case OPT_INUSE_OBJECTS:
+            ro.pprof.sample_index = "inuse_objects";
+            break;
+        case OPT_ALLOC_SPACE:
+            ro.pprof.sample_index = "alloc_space";
+            break;
+        case OPT_ALLOC_OBJECTS:
+            ro.pprof.sample_index = "alloc_objects";
+            break;
+        case OPT_TOTAL_DELAY:
+            ro.pprof.sample_index = "delay";
+            break;
+        case OPT_CONTENTIONS:
+            ro.pprof.sample_index = "contentions";
+            break;
         }
     }
     if (nfiles == 0) {
@@ -173,7 +221,7 @@ int fk_cmd_collapse(int argc, char **argv)
         print_diag(cmd, &diag);
     if (err == 0 && (err = fkx_output_open(&out, out_path)) == 0) {
         fk_cli_guard_output(fkx_output_tmp_path(&out));
-        err = fk_folded_write(&profile, 0, &out);
+        err = fk_folded_write(&profile, profile.default_type, &out);
         if (err == 0)
             err = fkx_output_commit(&out);
         else

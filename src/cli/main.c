@@ -16,6 +16,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"collapse", fk_cmd_collapse, "read perf script / folded stacks, write folded stacks"},
+    {"top", fk_cmd_top, "pprof's -top table: functions by flat or cumulative value"},
     {"svg", fk_cmd_svg, "draw an interactive SVG flame graph (flamegraph.pl's options)"},
     /* more subcommands register here, one line each */
 };

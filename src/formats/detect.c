@@ -17,20 +17,26 @@ const char *fk_format_name(fk_format f)
         return "perf";
     case FK_FORMAT_FOLDED:
         return "folded";
+    case FK_FORMAT_PPROF:
+        return "pprof";
+    case FK_FORMAT_GPERFTOOLS:
+        return "gperftools";
     }
     return "?";
 }
 
 int fk_format_from_name(fk_format *out, const char *name)
 {
-    static const fk_format all[] = {FK_FORMAT_AUTO, FK_FORMAT_PERF, FK_FORMAT_FOLDED};
+    static const fk_format all[] = {FK_FORMAT_AUTO, FK_FORMAT_PERF, FK_FORMAT_FOLDED,
+                                    FK_FORMAT_PPROF, FK_FORMAT_GPERFTOOLS};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (strcmp(name, fk_format_name(all[i])) == 0) {
             *out = all[i];
             return 0;
         }
     }
-    return fkx_error_set(FK_EINVAL, "unknown format '%s' (expected auto, perf or folded)", name);
+    return fkx_error_set(
+        FK_EINVAL, "unknown format '%s' (expected auto, perf, folded, pprof or gperftools)", name);
 }
 
 static int is_blank(char c)
@@ -73,6 +79,10 @@ fk_format fk_format_detect(const char *data, size_t len, const char **why)
     *why = NULL;
     if (len == 0)
         return FK_FORMAT_FOLDED; /* nothing to read either way */
+    if (fk_gperftools_detect(data, len))
+        return FK_FORMAT_GPERFTOOLS;
+    if (fk_pprof_detect(data, len))
+        return FK_FORMAT_PPROF;
     if (len >= 8 && (memcmp(data, "PERFILE2", 8) == 0 || memcmp(data, "PERFFILE", 8) == 0)) {
         *why = "this is a perf.data file; convert it with 'perf script' first";
         return FK_FORMAT_AUTO;

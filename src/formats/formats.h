@@ -16,11 +16,13 @@
 
 typedef enum fk_format {
     FK_FORMAT_AUTO = 0,
-    FK_FORMAT_PERF,   /* `perf script` text */
-    FK_FORMAT_FOLDED, /* folded stacks: frame;frame;leaf COUNT */
+    FK_FORMAT_PERF,       /* `perf script` text */
+    FK_FORMAT_FOLDED,     /* folded stacks: frame;frame;leaf COUNT */
+    FK_FORMAT_PPROF,      /* pprof protobuf (perftools.profiles), gzip'd or raw */
+    FK_FORMAT_GPERFTOOLS, /* gperftools' legacy binary CPU profile */
 } fk_format;
 
-/* "auto", "perf", "folded". */
+/* "auto", "perf", "folded", "pprof", "gperftools". */
 const char *fk_format_name(fk_format f);
 
 /* Parse a --format value; 0 or FK_EINVAL. */
@@ -29,6 +31,11 @@ int fk_format_from_name(fk_format *out, const char *name);
 /* Guess the format from the first bytes of an input. Returns FK_FORMAT_AUTO
  * when it cannot tell, and sets *why to a short reason for the message. */
 fk_format fk_format_detect(const char *data, size_t len, const char **why);
+
+/* Binary format sniffers used by fk_format_detect: 1 if the first bytes
+ * (already gunzipped) look like that format. */
+int fk_pprof_detect(const char *data, size_t len);
+int fk_gperftools_detect(const char *data, size_t len);
 
 typedef struct fk_perf_opts {
     int include_pid;          /* --pid: comm-PID as the root frame */
@@ -39,9 +46,14 @@ typedef struct fk_perf_opts {
     const char *event_filter; /* --event-filter; NULL = the first event seen */
 } fk_perf_opts;
 
+typedef struct fk_pprof_opts {
+    const char *sample_index; /* --sample-index NAME|N; NULL: pprof's default */
+} fk_pprof_opts;
+
 typedef struct fk_read_opts {
     fk_format format;
     fk_perf_opts perf;
+    fk_pprof_opts pprof;
 } fk_read_opts;
 
 typedef struct fk_perf_reader fk_perf_reader;
@@ -52,6 +64,7 @@ typedef struct fk_reader {
     fk_diag *diag;
     fk_perf_reader *perf; /* created on first perf input */
     uint64_t samples;     /* samples (or folded lines) accepted */
+    int auto_types;       /* the profile's only type is the "samples/count" placeholder */
 } fk_reader;
 
 /* Prepare a reader into `profile` (which must be initialized). If the profile
@@ -72,6 +85,12 @@ int fk_perf_reader_read(fk_perf_reader *pr, fkx_lines *lines, fk_diag *diag, uin
 void fk_perf_reader_free(fk_perf_reader *pr);
 
 int fk_folded_read(fk_profile *p, fkx_lines *lines, fk_diag *diag, uint64_t *samples);
+
+/* Binary readers: they take the rest of the input (bytes already buffered
+ * in `lines` first). pprof replaces the placeholder sample type with the
+ * profile's own and sets default_type from opts.pprof.sample_index. */
+int fk_pprof_read(fk_reader *r, fkx_lines *lines);
+int fk_gperftools_read(fk_reader *r, fkx_lines *lines);
 
 /* Write every stack of `p` (column `type`) as folded lines sorted bytewise. */
 struct fkx_output;

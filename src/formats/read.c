@@ -14,8 +14,10 @@ int fk_reader_init(fk_reader *r, fk_profile *profile, const fk_read_opts *opts, 
     r->profile = profile;
     r->opts = *opts;
     r->diag = diag;
-    if (profile->ntypes == 0)
+    if (profile->ntypes == 0) {
+        r->auto_types = 1;
         return fk_profile_add_type(profile, "samples", "count", NULL);
+    }
     return 0;
 }
 
@@ -46,6 +48,12 @@ int fk_reader_read_input(fk_reader *r, fkx_input *in)
         break;
     case FK_FORMAT_FOLDED:
         err = fk_folded_read(r->profile, &lines, r->diag, &r->samples);
+        break;
+    case FK_FORMAT_PPROF:
+        err = fk_pprof_read(r, &lines);
+        break;
+    case FK_FORMAT_GPERFTOOLS:
+        err = fk_gperftools_read(r, &lines);
         break;
     case FK_FORMAT_AUTO:
         err = fkx_error_set(FK_EINVAL, "no format");

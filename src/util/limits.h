@@ -29,6 +29,14 @@
 /* Largest decompressed size of one gzip input. */
 #define FK_LIMIT_GUNZIP_BYTES ((unsigned long long)64 << 30)
 
+/* Largest decoded (uncompressed) protobuf accepted, in bytes. The decoded
+ * objects take at most about 40 bytes per input byte on hostile input (an
+ * empty sub-message is 2 bytes on the wire), so this also bounds memory. */
+#define FK_LIMIT_PPROF_BYTES ((size_t)1 << 30)
+
+/* Memory the decoded objects of one profile may take. */
+#define FK_LIMIT_PPROF_MEMORY ((size_t)8 << 30)
+
 /* Read size of the streaming input reader. */
 #define FK_INPUT_CHUNK_BYTES ((size_t)256 << 10)
 

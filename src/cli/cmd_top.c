@@ -1,0 +1,195 @@
+/*
+ * cmd_top.c - `flamekit top`: pprof's -top table (flat, flat%, sum%, cum,
+ * cum%, name) for a pprof profile, with the same rows, values, order and
+ * unit formatting as `go tool pprof -top`.
+ */
+#include "cli.h"
+
+#include "formats/pprof.h"
+#include "util/error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_NODECOUNT = 1,
+    OPT_CUM,
+    OPT_FLAT,
+    OPT_SAMPLE_INDEX,
+    OPT_NODEFRACTION,
+    OPT_EDGEFRACTION,
+    OPT_INUSE_SPACE,
+    OPT_INUSE_OBJECTS,
+    OPT_ALLOC_SPACE,
+    OPT_ALLOC_OBJECTS,
+    OPT_TOTAL_DELAY,
+    OPT_CONTENTIONS,
+    OPT_HELP,
+};
+
+static const fk_opt options[] = {
+    {"nodecount", 'n', 1, OPT_NODECOUNT},
+    {"cum", 0, 0, OPT_CUM},
+    {"flat", 0, 0, OPT_FLAT},
+    {"sample-index", 0, 1, OPT_SAMPLE_INDEX},
+    {"sample_index", 0, 1, OPT_SAMPLE_INDEX},
+    {"nodefraction", 0, 1, OPT_NODEFRACTION},
+    {"edgefraction", 0, 1, OPT_EDGEFRACTION},
+    {"inuse_space", 0, 0, OPT_INUSE_SPACE},
+    {"inuse_objects", 0, 0, OPT_INUSE_OBJECTS},
+    {"alloc_space", 0, 0, OPT_ALLOC_SPACE},
+    {"alloc_objects", 0, 0, OPT_ALLOC_OBJECTS},
+    {"total_delay", 0, 0, OPT_TOTAL_DELAY},
+    {"contentions", 0, 0, OPT_CONTENTIONS},
+    {"help", 'h', 0, OPT_HELP},
+};
+
+static const char usage_text[] =
+    "Usage: flamekit top [OPTIONS] FILE\n"
+    "\n"
+    "Print the functions of a pprof profile (gzip'd or not; - for stdin) by\n"
+    "their own (flat) or cumulative (cum) value, as `go tool pprof -top` does:\n"
+    "same rows, values, order, and units (10ms, 1.50s, 512kB, 4.02MB).\n"
+    "\n"
+    "Options:\n"
+    "  -n, --nodecount N     show at most N functions (default: all)\n"
+    "      --cum             sort by cumulative value (default: flat)\n"
+    "      --sample-index=I  the value to show: a sample type name (samples,\n"
+    "                        cpu, alloc_space, inuse_space, ...) or its index;\n"
+    "                        default: default_sample_type, else the last type\n"
+    "      --inuse_space --inuse_objects --alloc_space --alloc_objects\n"
+    "      --total_delay --contentions\n"
+    "                        shorthands for --sample-index=NAME\n"
+    "      --nodefraction=F  hide functions whose cum is below F of the total\n"
+    "                        (default 0.005)\n"
+    "      --edgefraction=F  ignore calls below F of the total when marking\n"
+    "                        inlined functions (default 0.001)\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Options also work with one dash and pprof's spelling (-nodecount=50, -cum,\n"
+    "-sample_index=alloc_space, -inuse_space).\n"
+    "Exit status: 0 success, 1 error, 2 bad usage.\n";
+
+static int parse_fraction(const char *cmd, const char *opt, const char *s, double *out)
+{
+    return fk_cli_parse_double(cmd, opt, s, out) < 0 ? -1 : 0;
+}
+
+static void print_report(const fk_pprof_top *t)
+{
+    for (size_t i = 0; i < t->nlabels; i++)
+        printf("%s\n", t->labels[i]);
+    printf("%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
+    int64_t sum = 0;
+    for (size_t i = 0; i < t->nrows; i++) {
+        const fk_pprof_top_row *r = &t->rows[i];
+        char flat[64], cum[64], fp[32], sp[32], cp[32];
+        sum += r->flat;
+        fk_pprof_top_value(t, r->flat, flat, sizeof flat);
+        fk_pprof_top_value(t, r->cum, cum, sizeof cum);
+        fk_pprof_percent(r->flat, t->total, fp, sizeof fp);
+        fk_pprof_percent(sum, t->total, sp, sizeof sp);
+        fk_pprof_percent(r->cum, t->total, cp, sizeof cp);
+        printf("%10s %s %s %10s %s  %s%s%s\n", flat, fp, sp, cum, cp, r->name,
+               r->inline_label[0] ? " " : "", r->inline_label);
+    }
+}
+
+int fk_cmd_top(int argc, char **argv)
+{
+    const char *cmd = "top";
+    fk_pprof_top_opts to = FK_PPROF_TOP_OPTS_INIT;
+    const char *file = NULL;
+    fk_opt_parser op;
+    fk_opt_init(&op, cmd, argc, argv, options, sizeof options / sizeof options[0]);
+    int id, rc;
+    const char *arg;
+    while ((rc = fk_opt_next(&op, &id, &arg)) != -1) {
+        if (rc == -2)
+            return FK_EXIT_USAGE;
+        if (rc == 0) {
+            if (file != NULL) {
+                fk_cli_error(cmd, "one profile at a time (got '%s' and '%s')", file, arg);
+                return FK_EXIT_USAGE;
+            }
+            file = arg;
+            continue;
+        }
+        switch (id) {
+        case OPT_NODECOUNT: {
+            char *end;
+            errno = 0;
+            long v = strtol(arg, &end, 10);
+            if (arg[0] == '\0' || *end != '\0' || errno != 0) {
+                fk_cli_error(cmd, "--nodecount needs a whole number, not '%s'", arg);
+                return FK_EXIT_USAGE;
+            }
+            to.nodecount = v;
+            break;
+        }
+        case OPT_CUM:
+            to.cum = 1;
+            break;
+        case OPT_FLAT:
+            to.cum = 0;
+            break;
+        case OPT_SAMPLE_INDEX:
+            to.sample_index = arg;
+            break;
+        case OPT_NODEFRACTION:
+            if (parse_fraction(cmd, "--nodefraction", arg, &to.nodefraction) < 0)
+                return FK_EXIT_USAGE;
+            break;
+        case OPT_EDGEFRACTION:
+            if (parse_fraction(cmd, "--edgefraction", arg, &to.edgefraction) < 0)
+                return FK_EXIT_USAGE;
+            break;
+        case OPT_INUSE_SPACE:
+            to.sample_index = "inuse_space";
+            break;
+        case OPT_INUSE_OBJECTS:
+            to.sample_index = "inuse_objects";
+            break;
+        case OPT_ALLOC_SPACE:
+            to.sample_index = "alloc_space";
+            break;
+        case OPT_ALLOC_OBJECTS:
+            to.sample_index = "alloc_objects";
+            break;
+        case OPT_TOTAL_DELAY:
+            to.sample_index = "delay";
+            break;
+        case OPT_CONTENTIONS:
+            to.sample_index = "contentions";
+            break;
+        case OPT_HELP:
+            fputs(usage_text, stdout);
+            return FK_EXIT_OK;
+        }
+    }
+    if (file == NULL) {
+        fk_cli_error(cmd, "no profile given (a FILE, or - for stdin)");
+        return FK_EXIT_USAGE;
+    }
+    if (strncmp(file, "http://", 7) == 0 || strncmp(file, "https://", 8) == 0) {
+        fk_cli_error(cmd, "fetching profiles from URLs is not available yet; download it "
+                          "first (curl -o profile.pb.gz URL)");
+        return FK_EXIT_ERROR;
+    }
+    fk_pprof *pp = NULL;
+    fk_pprof_top t;
+    if (fk_pprof_load_path(&pp, file) < 0 || fk_pprof_top_build(&t, pp, &to) < 0) {
+        fk_pprof_free(pp);
+        return fk_cli_fail(cmd);
+    }
+    print_report(&t);
+    fk_pprof_top_free(&t);
+    fk_pprof_free(pp);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fk_cli_error(cmd, "writing the report failed");
+        return FK_EXIT_ERROR;
+    }
+    return FK_EXIT_OK;
+}

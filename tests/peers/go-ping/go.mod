@@ -1,0 +1,3 @@
+module flamekit.test/go-ping
+
+go 1.19
