@@ -9,6 +9,7 @@
  */
 #include "formats.h"
 
+#include "profile/order.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -145,62 +146,36 @@ int fk_folded_read(fk_profile *p, fkx_lines *lines, fk_diag *diag, uint64_t *sam
     return err;
 }
 
-typedef struct line_ref {
-    size_t off;
-    size_t len;
-    double value;
-} line_ref;
-
-static int cmp_lines(const void *a, const void *b, void *text)
-{
-    const line_ref *x = a, *y = b;
-    const char *base = text;
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c = memcmp(base + x->off, base + y->off, n);
-    if (c != 0)
-        return c;
-    return (x->len > y->len) - (x->len < y->len);
-}
-
 int fk_folded_write(const fk_profile *p, size_t type, fkx_output *out)
 {
     if (type >= p->ntypes && p->nstacks > 0)
         return fkx_error_set(FK_EINVAL, "no sample type %zu", type);
-    line_ref *refs = fkx_malloc((p->nstacks ? p->nstacks : 1) * sizeof *refs);
-    char *text = NULL;
-    size_t tlen = 0, tcap = 0;
-    int err = refs ? 0 : FK_ENOMEM;
+    uint32_t *order;
+    int err = fk_profile_text_order(p, &order);
+    if (err < 0)
+        return err;
+    fkx_buf line = FKX_BUF_INIT(FK_LIMIT_LINE_BYTES + 64);
     for (size_t i = 0; err == 0 && i < p->nstacks; i++) {
         size_t depth;
-        const uint32_t *f = fk_profile_stack(p, i, &depth);
-        size_t need = depth;
-        for (size_t d = 0; d < depth; d++)
-            need += fk_profile_string(p, f[d]).len;
-        if ((err = fkx_grow((void **)&text, &tcap, tlen + need + 1, 1)) < 0)
-            break;
-        refs[i].off = tlen;
-        for (size_t d = 0; d < depth; d++) {
+        const uint32_t *f = fk_profile_stack(p, order[i], &depth);
+        fkx_buf_clear(&line);
+        for (size_t d = 0; err == 0 && d < depth; d++) {
             fkx_str s = fk_profile_string(p, f[d]);
             if (d)
-                text[tlen++] = ';';
-            memcpy(text + tlen, s.ptr, s.len);
-            tlen += s.len;
+                err = fkx_buf_putc(&line, ';');
+            if (err == 0)
+                err = fkx_buf_append(&line, s.ptr, s.len);
         }
-        refs[i].len = tlen - refs[i].off;
-        refs[i].value = fk_profile_values(p, i)[type];
+        char num[40];
+        num[0] = ' ';
+        size_t n = fkx_num_format(num + 1, fk_profile_values(p, order[i])[type]) + 1;
+        num[n++] = '\n';
+        if (err == 0)
+            err = fkx_buf_append(&line, num, n);
+        if (err == 0)
+            err = fkx_output_write(out, line.ptr, line.len);
     }
-    if (err == 0) {
-        qsort_r(refs, p->nstacks, sizeof *refs, cmp_lines, text);
-        for (size_t i = 0; err == 0 && i < p->nstacks; i++) {
-            char num[40];
-            num[0] = ' ';
-            size_t n = fkx_num_format(num + 1, refs[i].value) + 1;
-            num[n++] = '\n';
-            if ((err = fkx_output_write(out, text + refs[i].off, refs[i].len)) == 0)
-                err = fkx_output_write(out, num, n);
-        }
-    }
-    fkx_free(text);
-    fkx_free(refs);
+    fkx_buf_free(&line);
+    fkx_free(order);
     return err;
 }

@@ -1,0 +1,264 @@
+/*
+ * order.c - the stacks of a profile in the bytewise order of their folded
+ * text ("a;b;c"), without building and comparing that text.
+ *
+ * Comparing two stacks' texts is decided at the first frame where they
+ * differ, by the two names followed by what comes next in each text: ';'
+ * if more frames follow, or the end. So every frame name gets two ranks,
+ * one as a last frame and one as a middle frame, from one sort of the
+ * distinct names; the stacks are then sorted most-significant frame first
+ * (radix-style, one frame depth at a time), comparing small integers. This
+ * is what makes writing millions of folded stacks cheap.
+ *
+ * Names that contain ';' themselves would make the text ambiguous and the
+ * ranks wrong; for such profiles the order is computed from the text.
+ */
+#include "order.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { TERM_END = -1, TERM_MID = ';' };
+
+typedef struct name_key {
+    uint32_t id;
+    int term; /* TERM_END or TERM_MID */
+} name_key;
+
+/* Compare name a + terminator with name b + terminator, bytewise, the end
+ * of the text sorting before every byte. */
+static int cmp_name_keys(const void *x, const void *y, void *ctx)
+{
+    const fk_profile *p = ctx;
+    const name_key *a = x, *b = y;
+    fkx_str sa = fk_profile_string(p, a->id), sb = fk_profile_string(p, b->id);
+    size_t n = sa.len < sb.len ? sa.len : sb.len;
+    int c = memcmp(sa.ptr, sb.ptr, n);
+    if (c != 0)
+        return c;
+    int ca = sa.len > n ? (unsigned char)sa.ptr[n] : a->term;
+    int cb = sb.len > n ? (unsigned char)sb.ptr[n] : b->term;
+    return (ca > cb) - (ca < cb);
+}
+
+typedef struct sort_ctx {
+    const fk_profile *p;
+    const uint32_t *rank_end, *rank_mid;
+} sort_ctx;
+
+/* The sort key of stack s at frame depth d: 0 if the stack has ended
+ * (shorter stacks come first), else 1 + the frame's rank. */
+static inline uint32_t key_at(const sort_ctx *c, uint32_t s, size_t d)
+{
+    size_t depth;
+    const uint32_t *f = fk_profile_stack(c->p, s, &depth);
+    if (d >= depth)
+        return 0;
+    return 1 + (d + 1 == depth ? c->rank_end[f[d]] : c->rank_mid[f[d]]);
+}
+
+/* Full comparison of two stacks from depth d on. */
+static int cmp_stacks_from(const sort_ctx *c, uint32_t a, uint32_t b, size_t d)
+{
+    for (;; d++) {
+        uint32_t ka = key_at(c, a, d), kb = key_at(c, b, d);
+        if (ka != kb)
+            return (ka > kb) - (ka < kb);
+        if (ka == 0)
+            return 0;
+    }
+}
+
+typedef struct keyed {
+    uint32_t key;
+    uint32_t stack;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+    const keyed *a = x, *b = y;
+    if (a->key != b->key)
+        return (a->key > b->key) - (a->key < b->key);
+    return (a->stack > b->stack) - (a->stack < b->stack);
+}
+
+#define RADIX_MIN 4096 /* smaller ranges are sorted with qsort */
+
+/* Sort tmp[0..n) by key: LSD radix (two 16-bit passes, count holds 65537
+ * entries) for big ranges, qsort for small ones. */
+static void sort_keyed(keyed *tmp, keyed *aux, size_t *count, size_t n)
+{
+    if (n < RADIX_MIN) {
+        qsort(tmp, n, sizeof *tmp, cmp_keyed);
+        return;
+    }
+    for (int shift = 0; shift < 32; shift += 16) {
+        memset(count, 0, (65536 + 1) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[((tmp[i].key >> shift) & 0xffff) + 1]++;
+        for (size_t i = 1; i <= 65536; i++)
+            count[i] += count[i - 1];
+        for (size_t i = 0; i < n; i++)
+            aux[count[(tmp[i].key >> shift) & 0xffff]++] = tmp[i];
+        memcpy(tmp, aux, n * sizeof *tmp);
+    }
+}
+
+typedef struct range {
+    size_t lo, hi, depth;
+} range;
+
+static int order_by_ranks(const fk_profile *p, uint32_t *order)
+{
+    size_t nstr = p->strings.count;
+    name_key *names = fkx_malloc((2 * nstr + 1) * sizeof *names);
+    uint32_t *rank_end = fkx_malloc((nstr + 1) * sizeof *rank_end);
+    uint32_t *rank_mid = fkx_malloc((nstr + 1) * sizeof *rank_mid);
+    keyed *tmp = fkx_malloc((p->nstacks + 1) * sizeof *tmp);
+    keyed *aux = fkx_malloc((p->nstacks + 1) * sizeof *aux);
+    size_t *count = p->nstacks >= RADIX_MIN ? fkx_malloc((65536 + 1) * sizeof *count) : NULL;
+    range *work = NULL;
+    size_t nwork = 0, work_cap = 0;
+    int err = names && rank_end && rank_mid && tmp && aux && (count || p->nstacks < RADIX_MIN)
+                  ? 0
+                  : FK_ENOMEM;
+    if (err == 0) {
+        for (size_t i = 0; i < nstr; i++) {
+            names[2 * i] = (name_key){(uint32_t)i, TERM_END};
+            names[2 * i + 1] = (name_key){(uint32_t)i, TERM_MID};
+        }
+        qsort_r(names, 2 * nstr, sizeof *names, cmp_name_keys, (void *)p);
+        for (size_t i = 0; i < 2 * nstr; i++) {
+            uint32_t *rank = names[i].term == TERM_MID ? rank_mid : rank_end;
+            rank[names[i].id] = (uint32_t)i;
+        }
+        for (size_t i = 0; i < p->nstacks; i++)
+            order[i] = (uint32_t)i;
+    }
+    sort_ctx c = {p, rank_end, rank_mid};
+    if (err == 0 && p->nstacks > 1) {
+        err = fkx_grow((void **)&work, &work_cap, 1, sizeof *work);
+        if (err == 0)
+            work[nwork++] = (range){0, p->nstacks, 0};
+    }
+    while (err == 0 && nwork > 0) {
+        range r = work[--nwork];
+        size_t n = r.hi - r.lo;
+        if (n <= 16) { /* insertion sort, comparing from this depth */
+            for (size_t i = r.lo + 1; i < r.hi; i++) {
+                uint32_t s = order[i];
+                size_t j = i;
+                while (j > r.lo && cmp_stacks_from(&c, order[j - 1], s, r.depth) > 0) {
+                    order[j] = order[j - 1];
+                    j--;
+                }
+                order[j] = s;
+            }
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            tmp[i].stack = order[r.lo + i];
+            tmp[i].key = key_at(&c, tmp[i].stack, r.depth);
+        }
+        sort_keyed(tmp, aux, count, n);
+        for (size_t i = 0; i < n; i++)
+            order[r.lo + i] = tmp[i].stack;
+        /* runs of one key continue at the next depth; key 0 (ended) and a
+         * last-frame key are unique among distinct stacks */
+        for (size_t i = 0; i < n;) {
+            size_t j = i + 1;
+            while (j < n && tmp[j].key == tmp[i].key)
+                j++;
+            if (j - i > 1 && tmp[i].key != 0) {
+                if ((err = fkx_grow((void **)&work, &work_cap, nwork + 1, sizeof *work)) < 0)
+                    break;
+                work[nwork++] = (range){r.lo + i, r.lo + j, r.depth + 1};
+            }
+            i = j;
+        }
+    }
+    fkx_free(work);
+    fkx_free(rank_end);
+    fkx_free(rank_mid);
+    fkx_free(names);
+    fkx_free(tmp);
+    fkx_free(aux);
+    fkx_free(count);
+    return err;
+}
+
+/* The fallback: compare the texts themselves. */
+typedef struct text_ref {
+    size_t off, len;
+    uint32_t stack;
+} text_ref;
+
+static int cmp_text(const void *x, const void *y, void *text)
+{
+    const text_ref *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp((const char *)text + a->off, (const char *)text + b->off, n);
+    if (c != 0)
+        return c;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+static int order_by_text(const fk_profile *p, uint32_t *order)
+{
+    text_ref *refs = fkx_malloc((p->nstacks + 1) * sizeof *refs);
+    char *text = NULL;
+    size_t tlen = 0, tcap = 0;
+    int err = refs ? 0 : FK_ENOMEM;
+    for (size_t i = 0; err == 0 && i < p->nstacks; i++) {
+        size_t depth;
+        const uint32_t *f = fk_profile_stack(p, i, &depth);
+        size_t need = depth;
+        for (size_t d = 0; d < depth; d++)
+            need += fk_profile_string(p, f[d]).len;
+        if ((err = fkx_grow((void **)&text, &tcap, tlen + need + 1, 1)) < 0)
+            break;
+        refs[i].off = tlen;
+        refs[i].stack = (uint32_t)i;
+        for (size_t d = 0; d < depth; d++) {
+            fkx_str s = fk_profile_string(p, f[d]);
+            if (d)
+                text[tlen++] = ';';
+            memcpy(text + tlen, s.ptr, s.len);
+            tlen += s.len;
+        }
+        refs[i].len = tlen - refs[i].off;
+    }
+    if (err == 0) {
+        qsort_r(refs, p->nstacks, sizeof *refs, cmp_text, text);
+        for (size_t i = 0; i < p->nstacks; i++)
+            order[i] = refs[i].stack;
+    }
+    fkx_free(text);
+    fkx_free(refs);
+    return err;
+}
+
+int fk_profile_text_order(const fk_profile *p, uint32_t **out)
+{
+    *out = NULL;
+    if (p->nstacks > UINT32_MAX)
+        return fkx_error_set(FK_ELIMIT, "too many stacks to sort");
+    uint32_t *order = fkx_malloc((p->nstacks + 1) * sizeof *order);
+    if (order == NULL)
+        return FK_ENOMEM;
+    int has_semicolon = 0;
+    for (size_t i = 0; i < p->strings.count && !has_semicolon; i++) {
+        fkx_str s = fk_profile_string(p, (uint32_t)i);
+        has_semicolon = memchr(s.ptr, ';', s.len) != NULL;
+    }
+    int err = has_semicolon ? order_by_text(p, order) : order_by_ranks(p, order);
+    if (err < 0) {
+        fkx_free(order);
+        return err;
+    }
+    *out = order;
+    return 0;
+}
