@@ -119,8 +119,10 @@ int fk_trie_build(fk_trie *t, const fk_profile *p)
     t->profile = p;
     t->ntypes = p->ntypes;
     int err = fkx_grow((void **)&t->nodes, &t->cap, 1 + p->nframes / 4, sizeof *t->nodes);
+    /* nodes are at most the frames of all stacks; usually far fewer */
     if (err == 0)
-        err = fkx_index_reserve(&t->index);
+        err =
+            fkx_index_presize(&t->index, p->nframes < 4 * p->nstacks ? p->nframes : 4 * p->nstacks);
     if (err < 0)
         goto done;
     t->nodes[0] = (fk_trie_node){FK_TRIE_NONE, FK_TRIE_NONE, FK_TRIE_NONE, FK_TRIE_NONE, 0};
@@ -131,14 +133,30 @@ int fk_trie_build(fk_trie *t, const fk_profile *p)
         err = FK_ENOMEM;
         goto done;
     }
+    /* path[d]: the node of the previous stack at depth d + 1. Stacks often
+     * share their leading frames with the one before (folded input is
+     * sorted), and those nodes need no lookup. */
+    uint32_t *path = NULL;
+    size_t path_cap = 0, prev_depth = 0;
+    const uint32_t *prev = NULL;
     for (size_t i = 0; i < p->nstacks && err == 0; i++) {
         size_t depth;
         const uint32_t *f = fk_profile_stack(p, i, &depth);
-        uint32_t node = 0;
-        for (size_t d = 0; d < depth && err == 0; d++)
+        if ((err = fkx_grow((void **)&path, &path_cap, depth + 1, sizeof *path)) < 0)
+            break;
+        size_t same = 0;
+        while (same < depth && same < prev_depth && f[same] == prev[same])
+            same++;
+        uint32_t node = same ? path[same - 1] : 0;
+        for (size_t d = same; d < depth && err == 0; d++) {
             err = child(t, node, f[d], &node);
+            path[d] = node;
+        }
         leaf[i] = node;
+        prev = f;
+        prev_depth = depth;
     }
+    fkx_free(path);
     size_t nt = t->ntypes ? t->ntypes : 1;
     if (err == 0) {
         t->self = fkx_calloc(t->count * nt, sizeof *t->self);

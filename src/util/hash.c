@@ -62,6 +62,23 @@ int fkx_index_reserve(fkx_index *ix)
     return 0;
 }
 
+int fkx_index_presize(fkx_index *ix, size_t n)
+{
+    if (ix->slots != NULL && ix->count > 0)
+        return 0;
+    size_t cap = 64;
+    while (cap < n * 2 && cap < ((size_t)1 << 31))
+        cap *= 2;
+    fkx_index_slot *ns = fkx_calloc(cap, sizeof *ns);
+    if (ns == NULL)
+        return FK_ENOMEM;
+    fkx_free(ix->slots);
+    ix->slots = ns;
+    ix->mask = cap - 1;
+    ix->count = 0;
+    return 0;
+}
+
 void fkx_index_free(fkx_index *ix)
 {
     if (ix == NULL)

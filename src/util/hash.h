@@ -97,6 +97,9 @@ static inline size_t fkx_index_start(const fkx_index *ix, uint64_t h)
 /* Make room for one more id (call before fkx_index_put). 0 or FK_ENOMEM. */
 int fkx_index_reserve(fkx_index *ix);
 
+/* Size an empty index for n ids up front, so filling it never rehashes. */
+int fkx_index_presize(fkx_index *ix, size_t n);
+
 /* Store id at the empty slot `pos` that a failed probe ended on. The caller
  * must have called fkx_index_reserve() before probing. */
 static inline void fkx_index_put(fkx_index *ix, size_t pos, uint64_t h, uint32_t id)
