@@ -72,6 +72,19 @@ static int cmp_stacks_from(const sort_ctx *c, uint32_t a, uint32_t b, size_t d)
     }
 }
 
+#define SMALL_RANGE 48 /* ranges this small are sorted by comparison */
+
+typedef struct cmp_ctx {
+    const sort_ctx *c;
+    size_t depth;
+} cmp_ctx;
+
+static int cmp_stacks_qsort(const void *x, const void *y, void *ctx)
+{
+    const cmp_ctx *cc = ctx;
+    return cmp_stacks_from(cc->c, *(const uint32_t *)x, *(const uint32_t *)y, cc->depth);
+}
+
 typedef struct keyed {
     uint32_t key;
     uint32_t stack;
@@ -147,21 +160,22 @@ static int order_by_ranks(const fk_profile *p, uint32_t *order)
     while (err == 0 && nwork > 0) {
         range r = work[--nwork];
         size_t n = r.hi - r.lo;
-        if (n <= 16) { /* insertion sort, comparing from this depth */
-            for (size_t i = r.lo + 1; i < r.hi; i++) {
-                uint32_t s = order[i];
-                size_t j = i;
-                while (j > r.lo && cmp_stacks_from(&c, order[j - 1], s, r.depth) > 0) {
-                    order[j] = order[j - 1];
-                    j--;
-                }
-                order[j] = s;
-            }
+        if (n <= SMALL_RANGE) { /* a comparison sort from this depth on */
+            cmp_ctx cc = {&c, r.depth};
+            qsort_r(order + r.lo, n, sizeof *order, cmp_stacks_qsort, &cc);
             continue;
         }
+        int all_same = 1;
         for (size_t i = 0; i < n; i++) {
             tmp[i].stack = order[r.lo + i];
             tmp[i].key = key_at(&c, tmp[i].stack, r.depth);
+            all_same &= tmp[i].key == tmp[0].key;
+        }
+        if (all_same) { /* a shared frame (deep stacks have many): next depth */
+            if (tmp[0].key != 0 &&
+                (err = fkx_grow((void **)&work, &work_cap, nwork + 1, sizeof *work)) == 0)
+                work[nwork++] = (range){r.lo, r.hi, r.depth + 1};
+            continue;
         }
         sort_keyed(tmp, aux, count, n);
         for (size_t i = 0; i < n; i++)
