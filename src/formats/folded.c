@@ -158,22 +158,24 @@ int fk_folded_write(const fk_profile *p, size_t type, fkx_output *out)
     for (size_t i = 0; err == 0 && i < p->nstacks; i++) {
         size_t depth;
         const uint32_t *f = fk_profile_stack(p, order[i], &depth);
+        size_t need = depth + 40;
+        for (size_t d = 0; d < depth; d++)
+            need += fk_profile_string(p, f[d]).len;
         fkx_buf_clear(&line);
-        for (size_t d = 0; err == 0 && d < depth; d++) {
+        if ((err = fkx_buf_reserve(&line, need)) < 0)
+            break;
+        char *o = line.ptr;
+        for (size_t d = 0; d < depth; d++) {
             fkx_str s = fk_profile_string(p, f[d]);
             if (d)
-                err = fkx_buf_putc(&line, ';');
-            if (err == 0)
-                err = fkx_buf_append(&line, s.ptr, s.len);
+                *o++ = ';';
+            memcpy(o, s.ptr, s.len);
+            o += s.len;
         }
-        char num[40];
-        num[0] = ' ';
-        size_t n = fkx_num_format(num + 1, fk_profile_values(p, order[i])[type]) + 1;
-        num[n++] = '\n';
-        if (err == 0)
-            err = fkx_buf_append(&line, num, n);
-        if (err == 0)
-            err = fkx_output_write(out, line.ptr, line.len);
+        *o++ = ' ';
+        o += fkx_num_format(o, fk_profile_values(p, order[i])[type]);
+        *o++ = '\n';
+        err = fkx_output_write(out, line.ptr, (size_t)(o - line.ptr));
     }
     fkx_buf_free(&line);
     fkx_free(order);

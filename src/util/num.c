@@ -97,6 +97,16 @@ int fkx_u64_parse(const char *s, size_t len, uint64_t *out)
     if (len == 0)
         return 0;
     uint64_t v = 0;
+    if (len <= 19) { /* cannot overflow: no per-digit check */
+        for (size_t i = 0; i < len; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9)
+                return 0;
+            v = v * 10 + d;
+        }
+        *out = v;
+        return 1;
+    }
     for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
             return 0;
