@@ -29,7 +29,7 @@ echo "flamekit svg:  ${best} s (best of 5), peak RSS ${best_rss} KB, output ${by
 # Phases, in-process (read, trie, render, write), linked against the build.
 libs=$(find "$build/src" -name '*.a' | tr '\n' ' ')
 cc -O2 -std=c17 -D_GNU_SOURCE -Iinclude -Isrc bench/svg_bench.c -Wl,--start-group $libs \
-  -Wl,--end-group $(pkg-config --libs libprotobuf-c 2>/dev/null || true) -lz -lm -lpthread \
+  -Wl,--end-group $(pkg-config --libs libprotobuf-c 2>/dev/null || true) -lelf -lz -lm -lpthread \
   -o "$data/svg_bench"
 "$data/svg_bench" "$folded" "$data/svg-45k-bench.svg" 5
 
