@@ -484,6 +484,21 @@ static int add_piece(fk_perf_reader *r, const char *f, size_t flen, size_t index
  * matches it, backtracking included, and fill in the result. */
 enum { PARSE_BAD = 0, PARSE_OK = 1, PARSE_SKIP = 2 };
 
+/* For a '(' just before s[q]: the Perl pattern \((\S*)\) matches when the
+ * run of non-blanks from q holds a ')'; the module ends at the last one.
+ * Returns 1 and sets *close, or 0. */
+static int module_close(const char *s, size_t len, size_t q, size_t *close)
+{
+    int have = 0;
+    for (; q < len && !is_space((unsigned char)s[q]); q++) {
+        if (s[q] == ')') {
+            *close = q;
+            have = 1;
+        }
+    }
+    return have;
+}
+
 /* Take a frame line (leading blanks already skipped) apart exactly as the
  * Perl regex ^\s*(\w+)\s*(.+) \((\S*)\) does, backtracking included:
  * the symbol runs to the last " (" whose following non-blank run holds a
@@ -503,54 +518,29 @@ static int parse_frame_line(const char *s, size_t len, frame_parts *fp)
     size_t p = 0, mod0 = 0, mod1 = 0;
     int found = 0;
     /* Fast path: the line's last '(' opens the module, as in nearly every
-     * line perf prints. */
+     * line perf prints; the run after it has no blank when the line's last
+     * ')' closes it. */
     const char *open = memrchr(s, '(', len);
     if (open != NULL && open > s && open[-1] == ' ') {
         size_t q = (size_t)(open - s) + 1;
         const char *close = s[len - 1] == ')' ? s + len - 1 : memrchr(s + q, ')', len - q);
-        /* valid if no blank lies between the parentheses: then the non-blank
-         * run after '(' reaches this ')', the last one of the line */
         if (close != NULL && !maybe_blank(s + q, (size_t)(close - s) - q)) {
-            p = q - 2;
-            mod0 = q;
             mod1 = (size_t)(close - s);
             found = 1;
-        } else if (close != NULL) {
-            size_t last = 0;
-            int have = 0;
-            while (q < len && !is_space((unsigned char)s[q])) {
-                if (s[q] == ')') {
-                    last = q;
-                    have = 1;
-                }
-                q++;
-            }
-            if (have) {
-                p = (size_t)(open - s) - 1;
-                mod0 = p + 2;
-                mod1 = last;
-                found = 1;
-            }
+        } else {
+            found = module_close(s, len, q, &mod1);
+        }
+        if (found) {
+            p = q - 2;
+            mod0 = q;
         }
     }
+    /* Otherwise an earlier " (" with a valid module, the last one first. */
     for (size_t i = open ? (size_t)(open - s) : 0; !found && i-- > 1;) {
-        if (s[i] != '(' || s[i - 1] != ' ')
-            continue;
-        size_t q = i + 1, last = 0;
-        int have = 0;
-        while (q < len && !is_space((unsigned char)s[q])) {
-            if (s[q] == ')') {
-                last = q;
-                have = 1;
-            }
-            q++;
-        }
-        if (have) {
+        if (s[i] == '(' && s[i - 1] == ' ' && module_close(s, len, i + 1, &mod1)) {
             p = i - 1;
             mod0 = i + 1;
-            mod1 = last;
             found = 1;
-            break;
         }
     }
     if (!found || p < 2)

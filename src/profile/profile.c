@@ -20,6 +20,9 @@ int fk_profile_init(fk_profile *p)
     int err = fkx_intern_init(&p->strings);
     if (err == 0)
         err = fkx_index_reserve(&p->stack_index);
+    /* frames is never NULL, so an empty stack's frames pointer is valid */
+    if (err == 0)
+        err = fkx_grow((void **)&p->frames, &p->frames_cap, 16, sizeof *p->frames);
     if (err < 0)
         fk_profile_free(p);
     return err;

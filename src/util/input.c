@@ -30,6 +30,7 @@ int fkx_input_open(fkx_input *in, const char *path)
         in->owns_fd = 1;
     }
     in->raw = fkx_malloc(RAW_CHUNK);
+    in->owns_raw = 1;
     if (in->raw == NULL) {
         fkx_input_close(in);
         return FK_ENOMEM;
@@ -37,9 +38,22 @@ int fkx_input_open(fkx_input *in, const char *path)
     return 0;
 }
 
+void fkx_input_open_memory(fkx_input *in, const void *data, size_t len, const char *name)
+{
+    memset(in, 0, sizeof *in);
+    in->name = name;
+    in->fd = -1;
+    in->raw = (unsigned char *)(uintptr_t)data; /* only read: raw_eof stops refills */
+    in->raw_len = len;
+    in->raw_offset = len;
+    in->raw_eof = 1;
+}
+
 /* Refill the raw buffer (keeping unread bytes). 0 or FK_EIO. */
 static int fill_raw(fkx_input *in)
 {
+    if (in->raw_eof)
+        return 0;
     if (in->raw_pos > 0) {
         memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
         in->raw_len -= in->raw_pos;
@@ -142,8 +156,9 @@ int fkx_input_read(fkx_input *in, void *buf, size_t cap, size_t *got)
     *got = 0;
     if (cap > ((size_t)1 << 30))
         cap = (size_t)1 << 30;
-    if (in->out_offset == 0 && !in->gzip && in->raw_len == 0 && !in->raw_eof) {
+    if (!in->sniffed) {
         /* First read: sniff the magic. */
+        in->sniffed = 1;
         int err = fill_raw(in);
         if (err < 0)
             return err;
@@ -196,7 +211,8 @@ void fkx_input_close(fkx_input *in)
         close(in->fd);
     in->fd = -1;
     in->owns_fd = 0;
-    fkx_free(in->raw);
+    if (in->owns_raw)
+        fkx_free(in->raw);
     in->raw = NULL;
 }
 

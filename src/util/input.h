@@ -21,10 +21,12 @@ typedef struct fkx_input {
     const char *name; /* for messages: the path, or "<stdin>" */
     int fd;
     int owns_fd;
-    int gzip;    /* 1 once a gzip header was seen */
-    int raw_eof; /* the file itself is exhausted */
-    int z_done;  /* the current gzip member ended */
-    void *z;     /* z_stream when gzip */
+    int gzip;     /* 1 once a gzip header was seen */
+    int raw_eof;  /* the file itself is exhausted */
+    int sniffed;  /* the first bytes were checked for a gzip header */
+    int owns_raw; /* raw is ours to free (not the caller's memory) */
+    int z_done;   /* the current gzip member ended */
+    void *z;      /* z_stream when gzip */
     unsigned char *raw;
     size_t raw_len, raw_pos;
     uint64_t raw_offset; /* bytes read from the file so far */
@@ -33,6 +35,10 @@ typedef struct fkx_input {
 
 /* Open `path` ("-" or NULL for stdin). 0, FK_EIO (with the OS reason). */
 int fkx_input_open(fkx_input *in, const char *path);
+
+/* Read from len bytes at data instead of a file (gzip is detected as for
+ * files). The memory must outlive the input; `name` is for messages. */
+void fkx_input_open_memory(fkx_input *in, const void *data, size_t len, const char *name);
 
 /* Read up to cap bytes; *got = 0 only at the end. 0, FK_EIO, FK_ETRUNCATED,
  * FK_EFORMAT (corrupt gzip) or FK_ELIMIT. */

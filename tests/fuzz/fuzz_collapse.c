@@ -7,28 +7,9 @@
 #include "util/output.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Feed bytes through a pipe-free path: a memory file descriptor. */
-static int memfd_of(const uint8_t *data, size_t size)
-{
-    FILE *f = tmpfile();
-    if (f == NULL)
-        return -1;
-    if (size && fwrite(data, 1, size, f) != size) {
-        fclose(f);
-        return -1;
-    }
-    fflush(f);
-    int fd = dup(fileno(f));
-    fclose(f);
-    lseek(fd, 0, SEEK_SET);
-    return fd;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -49,24 +30,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&diag, 0, sizeof diag);
     diag.strict = (flags >> 7) & 1;
 
-    int fd = memfd_of(data, size);
-    if (fd < 0)
-        return 0;
     fk_profile p;
-    if (fk_profile_init(&p) != 0) {
-        close(fd);
+    if (fk_profile_init(&p) != 0)
         return 0;
-    }
     fk_reader r;
     fkx_input in;
     int err = fk_reader_init(&r, &p, &ro, &diag);
-    if (err == 0 && (err = fkx_input_open(&in, "-")) == 0) {
-        in.fd = fd; /* read the memory file instead of stdin */
-        in.owns_fd = 1;
+    if (err == 0) {
+        fkx_input_open_memory(&in, data, size, "<fuzz>");
         err = fk_reader_read_input(&r, &in);
         fkx_input_close(&in);
-    } else {
-        close(fd);
     }
     if (err == 0) {
         fkx_output out;

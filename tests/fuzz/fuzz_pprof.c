@@ -18,22 +18,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fd_of(const uint8_t *data, size_t size)
-{
-    FILE *f = tmpfile();
-    if (f == NULL)
-        return -1;
-    if (size && fwrite(data, 1, size, f) != size) {
-        fclose(f);
-        return -1;
-    }
-    fflush(f);
-    int fd = dup(fileno(f));
-    fclose(f);
-    lseek(fd, 0, SEEK_SET);
-    return fd;
-}
-
 static void consume(const fk_pprof *pp)
 {
     fk_profile p;
@@ -68,16 +52,8 @@ static void consume(const fk_pprof *pp)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int fd = fd_of(data, size);
-    if (fd < 0)
-        return 0;
     fkx_input in;
-    if (fkx_input_open(&in, "-") != 0) {
-        close(fd);
-        return 0;
-    }
-    in.fd = fd;
-    in.owns_fd = 1;
+    fkx_input_open_memory(&in, data, size, "<fuzz>");
     fk_pprof *pp = NULL;
     if (fk_pprof_load(&pp, &in, NULL, 0) == 0)
         consume(pp);

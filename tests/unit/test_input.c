@@ -136,6 +136,46 @@ static void plain_and_gzip_read_the_same(void **state)
     free(g);
 }
 
+static void memory_input_reads_like_a_file(void **state)
+{
+    (void)state;
+    const char text[] = "a;b 1\nc 2";
+    size_t glen;
+    unsigned char *g = gzip_bytes(text, strlen(text), &glen);
+    const void *sources[2] = {text, g};
+    size_t lens[2] = {strlen(text), glen};
+    for (int k = 0; k < 2; k++) {
+        fkx_input in;
+        fkx_input_open_memory(&in, sources[k], lens[k], "<mem>");
+        fkx_lines l;
+        assert_int_equal(fkx_lines_init(&l, &in), 0);
+        const char *line;
+        size_t n;
+        assert_int_equal(fkx_lines_next(&l, &line, &n), 1);
+        assert_int_equal(n, 5);
+        assert_memory_equal(line, "a;b 1", 5);
+        assert_int_equal(fkx_lines_next(&l, &line, &n), 1);
+        assert_memory_equal(line, "c 2", 3);
+        assert_int_equal(fkx_lines_next(&l, &line, &n), 0);
+        assert_int_equal(in.gzip, k);
+        fkx_lines_free(&l);
+        fkx_input_close(&in);
+    }
+    /* a truncated gzip in memory is an error too, naming the input */
+    fkx_input in;
+    fkx_input_open_memory(&in, g, glen / 2, "<half>");
+    char buf[64];
+    size_t got;
+    int err = 0;
+    do
+        err = fkx_input_read(&in, buf, sizeof buf, &got);
+    while (err == 0 && got > 0);
+    assert_int_equal(err, FK_ETRUNCATED);
+    assert_non_null(strstr(fk_error_last()->message, "<half>"));
+    fkx_input_close(&in);
+    free(g);
+}
+
 static void truncated_and_corrupt_gzip(void **state)
 {
     (void)state;
@@ -254,6 +294,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_and_gzip_read_the_same),
+        cmocka_unit_test(memory_input_reads_like_a_file),
         cmocka_unit_test(truncated_and_corrupt_gzip),
         cmocka_unit_test(lines_cross_chunks_and_long_lines),
         cmocka_unit_test(missing_file_names_the_path),
