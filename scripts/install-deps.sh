@@ -27,13 +27,16 @@ command -v npm >/dev/null 2>&1 || browser_pkgs+=(npm)
 # real gperftools profile in the tests.
 pprof_pkgs=(protobuf-c-compiler libprotobuf-c-dev libelf-dev libdw-dev golang-go
             libgoogle-perftools-dev)
+# fetch: `flamekit torch` and `flamekit top URL` fetch profiles over HTTP(S)
+# with libcurl.
+fetch_pkgs=(libcurl4-openssl-dev)
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}" "${browser_pkgs[@]}" \
-         "${pprof_pkgs[@]}"; do
+         "${pprof_pkgs[@]}" "${fetch_pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

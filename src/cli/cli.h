@@ -58,5 +58,6 @@ void fk_cli_install_signal_cleanup(void);
 int fk_cmd_collapse(int argc, char **argv);
 int fk_cmd_svg(int argc, char **argv);
 int fk_cmd_top(int argc, char **argv);
+int fk_cmd_torch(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
  * when complete.
  */
 #include "cli.h"
+#include "svg_opts.h"
 
 #include "formats/formats.h"
 #include "render/flamegraph.h"
@@ -23,31 +24,6 @@
 enum {
     OPT_OUTPUT = 1,
     OPT_FORMAT,
-    OPT_TITLE,
-    OPT_SUBTITLE,
-    OPT_WIDTH,
-    OPT_HEIGHT,
-    OPT_MINWIDTH,
-    OPT_FONTTYPE,
-    OPT_FONTSIZE,
-    OPT_FONTWIDTH,
-    OPT_COUNTNAME,
-    OPT_NAMETYPE,
-    OPT_COLORS,
-    OPT_BGCOLORS,
-    OPT_HASH,
-    OPT_RANDOM,
-    OPT_CP,
-    OPT_PALETTE_FILE,
-    OPT_REVERSE,
-    OPT_INVERTED,
-    OPT_FLAMECHART,
-    OPT_NEGATE,
-    OPT_NOTES,
-    OPT_ENCODING,
-    OPT_NAMEATTR,
-    OPT_TOTAL,
-    OPT_FACTOR,
     OPT_SAMPLE_TYPE,
     OPT_PID,
     OPT_TID,
@@ -61,34 +37,10 @@ enum {
     OPT_HELP,
 };
 
+/* flamegraph.pl's options come from svg_opts.c and are appended. */
 static const fk_opt options[] = {
     {"output", 'o', 1, OPT_OUTPUT},
     {"format", 0, 1, OPT_FORMAT},
-    {"title", 0, 1, OPT_TITLE},
-    {"subtitle", 0, 1, OPT_SUBTITLE},
-    {"width", 0, 1, OPT_WIDTH},
-    {"height", 0, 1, OPT_HEIGHT},
-    {"minwidth", 0, 1, OPT_MINWIDTH},
-    {"fonttype", 0, 1, OPT_FONTTYPE},
-    {"fontsize", 0, 1, OPT_FONTSIZE},
-    {"fontwidth", 0, 1, OPT_FONTWIDTH},
-    {"countname", 0, 1, OPT_COUNTNAME},
-    {"nametype", 0, 1, OPT_NAMETYPE},
-    {"colors", 0, 1, OPT_COLORS},
-    {"bgcolors", 0, 1, OPT_BGCOLORS},
-    {"hash", 0, 0, OPT_HASH},
-    {"random", 0, 0, OPT_RANDOM},
-    {"cp", 0, 0, OPT_CP},
-    {"palette-file", 0, 1, OPT_PALETTE_FILE},
-    {"reverse", 0, 0, OPT_REVERSE},
-    {"inverted", 0, 0, OPT_INVERTED},
-    {"flamechart", 0, 0, OPT_FLAMECHART},
-    {"negate", 0, 0, OPT_NEGATE},
-    {"notes", 0, 1, OPT_NOTES},
-    {"encoding", 0, 1, OPT_ENCODING},
-    {"nameattr", 0, 1, OPT_NAMEATTR},
-    {"total", 0, 1, OPT_TOTAL},
-    {"factor", 0, 1, OPT_FACTOR},
     {"sample-type", 0, 1, OPT_SAMPLE_TYPE},
     {"pid", 0, 0, OPT_PID},
     {"tid", 0, 0, OPT_TID},
@@ -102,43 +54,17 @@ static const fk_opt options[] = {
     {"help", 'h', 0, OPT_HELP},
 };
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: flamekit svg [OPTIONS] [FILE...]\n"
     "\n"
     "Draw an interactive SVG flame graph of folded stacks, or of anything\n"
     "`flamekit collapse` reads (perf script text; plain or gzip; stdin when no\n"
     "FILE or FILE is -). Open the SVG in a browser: click to zoom, Ctrl-F to\n"
     "search, Ctrl-I to ignore case, Esc to reset. flamegraph.pl's options:\n"
-    "\n"
-    "  --title TEXT        title (default \"Flame Graph\")\n"
-    "  --subtitle TEXT     second title line\n"
-    "  --width NUM         image width in pixels (1200)\n"
-    "  --height NUM        frame height in pixels (16)\n"
-    "  --minwidth NUM[%]   omit frames narrower than NUM pixels, or NUM% of the\n"
-    "                      total (0.1)\n"
-    "  --fonttype FONT     font (Verdana)\n"
-    "  --fontsize NUM      font size (12)\n"
-    "  --fontwidth NUM     average glyph width relative to the size (0.59)\n"
-    "  --countname TEXT    what the counts are (default from the sample type:\n"
-    "                      \"samples\", \"bytes\", ...)\n"
-    "  --nametype TEXT     what the names are (\"Function:\")\n"
-    "  --colors PALETTE    hot (default) mem io wakeup chain java js perl red\n"
-    "                      green blue aqua yellow purple orange\n"
-    "  --bgcolors COLOR    yellow blue green grey, or #rrggbb\n"
-    "  --hash              colour by a hash of the name (similar names alike)\n"
-    "  --random            random colours (output then differs run to run)\n"
-    "  --cp                keep colours consistent across graphs in a palette\n"
-    "                      map file (read, then updated)\n"
-    "  --palette-file FILE the palette map for --cp (palette.map)\n"
-    "  --reverse           reverse the stacks (merge from the leaves)\n"
-    "  --inverted          icicle graph (root at the top)\n"
-    "  --flamechart        keep stacks in input order (x is time), do not sort\n"
-    "  --negate            swap differential hues\n"
-    "  --notes TEXT        add a notes comment to the SVG\n"
-    "  --encoding NAME     XML encoding declared for the names (default UTF-8)\n"
-    "  --nameattr FILE     per-name attributes: name<TAB>attr=value...\n"
-    "  --total NUM         the value that is 100% (if above the real total)\n"
-    "  --factor NUM        scale counts by NUM in tooltips\n"
+    "\n";
+
+/* ... then fk_cli_svg_usage, then: */
+static const char usage_tail[] =
     "\n"
     "flamekit options:\n"
     "  -o, --output FILE   write to FILE (it appears only when complete)\n"
@@ -169,19 +95,6 @@ static void print_diag(const char *cmd, const fk_diag *d)
     if (d->dropped)
         fk_cli_warn(cmd, "%llu more problem lines of other kinds ignored",
                     (unsigned long long)d->dropped);
-}
-
-static int parse_int(const char *cmd, const char *opt, const char *s, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v <= 0 || v > 10000000) {
-        fk_cli_error(cmd, "option '--%s' needs a positive whole number, not '%s'", opt, s);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
 }
 
 /* The column to draw: a sample type name or an index. */
@@ -245,16 +158,19 @@ int fk_cmd_svg(int argc, char **argv)
     memset(&ro, 0, sizeof ro);
     fk_diag diag;
     memset(&diag, 0, sizeof diag);
-    fk_svg_opts so = FK_SVG_OPTS_INIT;
-    const char *out_path = NULL, *sample_type = NULL, *nameattr_path = NULL;
-    const char *palette_path = "palette.map";
-    int quiet = 0, reverse = 0, use_cp = 0;
+    fk_cli_svg sv;
+    fk_cli_svg_init(&sv);
+    const fk_svg_opts *so = &sv.so;
+    const char *out_path = NULL, *sample_type = NULL;
+    int quiet = 0;
     const char **files = (const char **)(void *)argv;
     size_t nfiles = 0;
     char *stdin_only[] = {"-"};
 
+    fk_opt all[sizeof options / sizeof options[0] + 64];
+    size_t nall = fk_cli_svg_add_options(all, options, sizeof options / sizeof options[0]);
     fk_opt_parser op;
-    fk_opt_init(&op, cmd, argc, argv, options, sizeof options / sizeof options[0]);
+    fk_opt_init(&op, cmd, argc, argv, all, nall);
     int id, rc;
     const char *arg;
     while ((rc = fk_opt_next(&op, &id, &arg)) != -1) {
@@ -264,7 +180,11 @@ int fk_cmd_svg(int argc, char **argv)
             files[nfiles++] = arg;
             continue;
         }
-        double v;
+        int svg_rc = fk_cli_svg_option(&sv, cmd, id, arg);
+        if (svg_rc < 0)
+            return FK_EXIT_USAGE;
+        if (svg_rc > 0)
+            continue;
         switch (id) {
         case OPT_OUTPUT:
             out_path = arg;
@@ -274,107 +194,6 @@ int fk_cmd_svg(int argc, char **argv)
                 fk_cli_error(cmd, "%s", fk_error_last()->message);
                 return FK_EXIT_USAGE;
             }
-            break;
-        case OPT_TITLE:
-            so.title = arg;
-            break;
-        case OPT_SUBTITLE:
-            so.subtitle = arg;
-            break;
-        case OPT_WIDTH:
-            if (parse_int(cmd, "width", arg, &so.width) < 0)
-                return FK_EXIT_USAGE;
-            break;
-        case OPT_HEIGHT:
-            if (parse_int(cmd, "height", arg, &so.frame_height) < 0)
-                return FK_EXIT_USAGE;
-            break;
-        case OPT_MINWIDTH: {
-            size_t n = strlen(arg);
-            char num[64];
-            so.minwidth_percent = n > 0 && arg[n - 1] == '%';
-            snprintf(num, sizeof num, "%.*s", (int)(n - (size_t)so.minwidth_percent), arg);
-            if (n >= sizeof num || fk_cli_parse_double(cmd, "--minwidth", num, &so.minwidth) < 0)
-                return FK_EXIT_USAGE;
-            break;
-        }
-        case OPT_FONTTYPE:
-            so.font_type = arg;
-            break;
-        case OPT_FONTSIZE:
-            if (fk_cli_parse_double(cmd, "--fontsize", arg, &so.font_size) < 0)
-                return FK_EXIT_USAGE;
-            break;
-        case OPT_FONTWIDTH:
-            if (fk_cli_parse_double(cmd, "--fontwidth", arg, &so.font_width) < 0)
-                return FK_EXIT_USAGE;
-            break;
-        case OPT_COUNTNAME:
-            so.count_name = arg;
-            break;
-        case OPT_NAMETYPE:
-            so.name_type = arg;
-            break;
-        case OPT_COLORS:
-            if (fk_palette_from_name(&so.palette, arg) < 0) {
-                fk_cli_error(cmd, "%s", fk_error_last()->message);
-                return FK_EXIT_USAGE;
-            }
-            break;
-        case OPT_BGCOLORS:
-            if (!fk_svg_bgcolors_valid(arg)) {
-                fk_cli_error(cmd, "unrecognized --bgcolors '%s' (yellow blue green grey #rrggbb)",
-                             arg);
-                return FK_EXIT_USAGE;
-            }
-            so.bg_colors = arg;
-            break;
-        case OPT_HASH:
-            so.color_mode = FK_COLOR_HASH;
-            break;
-        case OPT_RANDOM:
-            so.color_mode = FK_COLOR_RANDOM;
-            break;
-        case OPT_CP:
-            use_cp = 1;
-            break;
-        case OPT_PALETTE_FILE:
-            palette_path = arg;
-            use_cp = 1;
-            break;
-        case OPT_REVERSE:
-            reverse = 1;
-            break;
-        case OPT_INVERTED:
-            so.inverted = 1;
-            break;
-        case OPT_FLAMECHART:
-            so.flamechart = 1;
-            break;
-        case OPT_NEGATE:
-            so.negate = 1;
-            break;
-        case OPT_NOTES:
-            so.notes = arg;
-            break;
-        case OPT_ENCODING:
-            so.encoding = arg;
-            break;
-        case OPT_NAMEATTR:
-            nameattr_path = arg;
-            break;
-        case OPT_TOTAL:
-            if (fk_cli_parse_double(cmd, "--total", arg, &so.total) < 0)
-                return FK_EXIT_USAGE;
-            break;
-        case OPT_FACTOR:
-            if (fk_cli_parse_double(cmd, "--factor", arg, &v) < 0)
-                return FK_EXIT_USAGE;
-            if (!(v > 0)) {
-                fk_cli_error(cmd, "option '--factor' needs a positive number");
-                return FK_EXIT_USAGE;
-            }
-            so.factor = v;
             break;
         case OPT_SAMPLE_TYPE:
             sample_type = arg;
@@ -407,7 +226,9 @@ int fk_cmd_svg(int argc, char **argv)
             quiet = 1;
             break;
         case OPT_HELP:
-            fputs(usage_text, stdout);
+            fputs(usage_head, stdout);
+            fputs(fk_cli_svg_usage, stdout);
+            fputs(usage_tail, stdout);
             return FK_EXIT_OK;
         }
     }
@@ -415,14 +236,9 @@ int fk_cmd_svg(int argc, char **argv)
         files = (const char **)(void *)stdin_only;
         nfiles = 1;
     }
-    if (so.color_mode == FK_COLOR_RANDOM)
-        so.random_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)clock();
 
     fk_profile profile;
     fk_reader reader;
-    fk_nameattr *nameattr = NULL;
-    fk_palette_map pmap;
-    memset(&pmap, 0, sizeof pmap);
     fkx_buf svg = FKX_BUF_INIT((size_t)1 << 40);
     int status = FK_EXIT_OK;
     if (fk_profile_init(&profile) < 0)
@@ -435,7 +251,7 @@ int fk_cmd_svg(int argc, char **argv)
     if (err < 0) {
         int code = fk_error_last()->code;
         if (code == FK_EFORMAT || code == FK_ETRUNCATED || code == FK_ELIMIT)
-            status = fail_with_svg(cmd, out_path, &so, fk_error_last()->message);
+            status = fail_with_svg(cmd, out_path, so, fk_error_last()->message);
         else
             status = fk_cli_fail(cmd);
         goto done;
@@ -446,26 +262,18 @@ int fk_cmd_svg(int argc, char **argv)
         status = FK_EXIT_USAGE;
         goto done;
     }
-    if (so.count_name == NULL && profile.ntypes > 0)
-        so.count_name =
+    if (sv.so.count_name == NULL && profile.ntypes > 0)
+        sv.so.count_name =
             fk_svg_count_name(fk_profile_string(&profile, profile.types[type].unit).ptr);
-    if (nameattr_path && (err = fk_nameattr_load(&nameattr, nameattr_path)) < 0) {
+    if ((err = fk_cli_svg_begin(&sv)) < 0) {
         status = fk_cli_fail(cmd);
         goto done;
     }
-    so.nameattr = nameattr;
-    if (use_cp) {
-        if ((err = fk_palette_map_load(&pmap, palette_path)) < 0) {
-            status = fk_cli_fail(cmd);
-            goto done;
-        }
-        so.palette_map = &pmap;
-    }
     fk_svg_stats stats;
     err = profile.ntypes == 0 ? FK_EEMPTY
-                              : fk_svg_render_profile(&svg, &profile, type, reverse, &so, &stats);
+                              : fk_svg_render_profile(&svg, &profile, type, sv.reverse, so, &stats);
     if (err == FK_EEMPTY) {
-        status = fail_with_svg(cmd, out_path, &so,
+        status = fail_with_svg(cmd, out_path, so,
                                "no stack counts found in the input (nothing to draw)");
         goto done;
     }
@@ -477,17 +285,16 @@ int fk_cmd_svg(int argc, char **argv)
     }
     if (stats.total_ignored && !quiet)
         fk_cli_warn(cmd, "specified --total %g is less than the actual total, so ignored",
-                    so.total);
+                    so->total);
     if ((err = write_out(out_path, &svg)) < 0) {
         status = fk_cli_fail(cmd);
         goto done;
     }
-    if (use_cp && pmap.dirty && (err = fk_palette_map_save(&pmap, palette_path)) < 0)
+    if ((err = fk_cli_svg_end(&sv)) < 0)
         status = fk_cli_fail(cmd);
 done:
     fkx_buf_free(&svg);
-    fk_palette_map_free(&pmap);
-    fk_nameattr_free(nameattr);
+    fk_cli_svg_free(&sv);
     fk_reader_free(&reader);
     fk_profile_free(&profile);
     return status;

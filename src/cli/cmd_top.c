@@ -1,11 +1,14 @@
 /*
  * cmd_top.c - `flamekit top`: pprof's -top table (flat, flat%, sum%, cum,
  * cum%, name) for a pprof profile, with the same rows, values, order and
- * unit formatting as `go tool pprof -top`.
+ * unit formatting as `go tool pprof -top`. The profile is a file or a URL
+ * (fetched with src/fetch, as `go tool pprof -top URL` does).
  */
 #include "cli.h"
 
+#include "fetch/fetch.h"
 #include "formats/pprof.h"
+#include "util/alloc.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -26,6 +29,8 @@ enum {
     OPT_ALLOC_OBJECTS,
     OPT_TOTAL_DELAY,
     OPT_CONTENTIONS,
+    OPT_SECONDS,
+    OPT_TIMEOUT,
     OPT_HELP,
 };
 
@@ -43,15 +48,19 @@ static const fk_opt options[] = {
     {"alloc_objects", 0, 0, OPT_ALLOC_OBJECTS},
     {"total_delay", 0, 0, OPT_TOTAL_DELAY},
     {"contentions", 0, 0, OPT_CONTENTIONS},
+    {"seconds", 0, 1, OPT_SECONDS},
+    {"timeout", 0, 1, OPT_TIMEOUT},
     {"help", 'h', 0, OPT_HELP},
 };
 
 static const char usage_text[] =
-    "Usage: flamekit top [OPTIONS] FILE\n"
+    "Usage: flamekit top [OPTIONS] FILE|URL\n"
     "\n"
-    "Print the functions of a pprof profile (gzip'd or not; - for stdin) by\n"
-    "their own (flat) or cumulative (cum) value, as `go tool pprof -top` does:\n"
-    "same rows, values, order, and units (10ms, 1.50s, 512kB, 4.02MB).\n"
+    "Print the functions of a pprof profile by their own (flat) or cumulative\n"
+    "(cum) value, as `go tool pprof -top` does: same rows, values, order, and\n"
+    "units (10ms, 1.50s, 512kB, 4.02MB). The profile is a file (gzip'd or not;\n"
+    "- for stdin) or a URL: a profile's own (http://HOST:PORT/debug/pprof/heap)\n"
+    "or a server's base URL (http://HOST:PORT) for its CPU profile.\n"
     "\n"
     "Options:\n"
     "  -n, --nodecount N     show at most N functions (default: all)\n"
@@ -66,6 +75,10 @@ static const char usage_text[] =
     "                        (default 0.005)\n"
     "      --edgefraction=F  ignore calls below F of the total when marking\n"
     "                        inlined functions (default 0.001)\n"
+    "      --seconds=N       for a URL: record the CPU profile for N seconds\n"
+    "                        (default 30; other profiles are snapshots)\n"
+    "      --timeout=SECS    for a URL: give up after SECS (default: the\n"
+    "                        recording time plus 15 s)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Options also work with one dash and pprof's spelling (-nodecount=50, -cum,\n"
@@ -75,6 +88,46 @@ static const char usage_text[] =
 static int parse_fraction(const char *cmd, const char *opt, const char *s, double *out)
 {
     return fk_cli_parse_double(cmd, opt, s, out) < 0 ? -1 : 0;
+}
+
+/* 1 if `url` names a server (no path) or its pprof root (/debug/pprof),
+ * not one profile: then, as with `go tool pprof URL`, its CPU profile is
+ * meant. */
+static int is_base_url(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? strchr(p + 3, '/') : NULL;
+    if (p == NULL)
+        return 1;
+    size_t n = strcspn(p, "?#");
+    while (n > 0 && p[n - 1] == '/')
+        n--;
+    return n == 0 || (n >= 12 && strncmp(p + n - 12, "/debug/pprof", 12) == 0);
+}
+
+/* Fetch the profile at `url` (a base URL means its CPU profile). Prints
+ * what went wrong; returns 0 or -1. */
+static int fetch_profile(const char *cmd, const char *url, long seconds, double timeout,
+                         fk_pprof **out)
+{
+    char *full = NULL;
+    fk_fetch_result res;
+    memset(&res, 0, sizeof res);
+    int err = is_base_url(url) ? fk_fetch_profile_url(&full, url, NULL, NULL, seconds)
+                               : fk_fetch_profile_url(&full, NULL, NULL, url, seconds);
+    if (err == 0) {
+        fk_fetch_opts fo = FK_FETCH_OPTS_INIT;
+        fo.timeout = timeout > 0 ? timeout : (double)seconds + 15.0;
+        const char *urls[] = {full};
+        err = fk_fetch_many(&res, urls, 1, &fo);
+    }
+    if (err == 0)
+        err = fk_fetch_decode(out, &res);
+    if (err < 0)
+        fk_cli_fail(cmd);
+    fk_fetch_result_free(&res);
+    fkx_free(full);
+    return err < 0 ? -1 : 0;
 }
 
 static void print_report(const fk_pprof_top *t)
@@ -102,6 +155,8 @@ int fk_cmd_top(int argc, char **argv)
     const char *cmd = "top";
     fk_pprof_top_opts to = FK_PPROF_TOP_OPTS_INIT;
     const char *file = NULL;
+    long seconds = 30;
+    double timeout = 0;
     fk_opt_parser op;
     fk_opt_init(&op, cmd, argc, argv, options, sizeof options / sizeof options[0]);
     int id, rc;
@@ -164,6 +219,20 @@ int fk_cmd_top(int argc, char **argv)
         case OPT_CONTENTIONS:
             to.sample_index = "contentions";
             break;
+        case OPT_SECONDS: {
+            char *end;
+            errno = 0;
+            seconds = strtol(arg, &end, 10);
+            if (arg[0] == '\0' || *end != '\0' || errno != 0 || seconds <= 0 || seconds > 86400) {
+                fk_cli_error(cmd, "--seconds needs whole seconds (1 to 86400), not '%s'", arg);
+                return FK_EXIT_USAGE;
+            }
+            break;
+        }
+        case OPT_TIMEOUT:
+            if (fk_cli_parse_double(cmd, "--timeout", arg, &timeout) < 0)
+                return FK_EXIT_USAGE;
+            break;
         case OPT_HELP:
             fputs(usage_text, stdout);
             return FK_EXIT_OK;
@@ -173,14 +242,15 @@ int fk_cmd_top(int argc, char **argv)
         fk_cli_error(cmd, "no profile given (a FILE, or - for stdin)");
         return FK_EXIT_USAGE;
     }
-    if (strncmp(file, "http://", 7) == 0 || strncmp(file, "https://", 8) == 0) {
-        fk_cli_error(cmd, "fetching profiles from URLs is not available yet; download it "
-                          "first (curl -o profile.pb.gz URL)");
-        return FK_EXIT_ERROR;
-    }
     fk_pprof *pp = NULL;
     fk_pprof_top t;
-    if (fk_pprof_load_path(&pp, file) < 0 || fk_pprof_top_build(&t, pp, &to) < 0) {
+    if (fk_fetch_is_url(file)) {
+        if (fetch_profile(cmd, file, seconds, timeout, &pp) < 0)
+            return FK_EXIT_ERROR;
+    } else if (fk_pprof_load_path(&pp, file) < 0) {
+        return fk_cli_fail(cmd);
+    }
+    if (fk_pprof_top_build(&t, pp, &to) < 0) {
         fk_pprof_free(pp);
         return fk_cli_fail(cmd);
     }

@@ -18,6 +18,7 @@ static const command commands[] = {
     {"collapse", fk_cmd_collapse, "read perf script / folded stacks, write folded stacks"},
     {"top", fk_cmd_top, "pprof's -top table: functions by flat or cumulative value"},
     {"svg", fk_cmd_svg, "draw an interactive SVG flame graph (flamegraph.pl's options)"},
+    {"torch", fk_cmd_torch, "fetch live profiles from pprof endpoints, write the flame graph"},
     /* more subcommands register here, one line each */
 };
 
