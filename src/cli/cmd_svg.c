@@ -7,6 +7,7 @@
  * when complete.
  */
 #include "cli.h"
+#include "input_opts.h"
 #include "svg_opts.h"
 
 #include "formats/formats.h"
@@ -23,16 +24,6 @@
 
 enum {
     OPT_OUTPUT = 1,
-    OPT_FORMAT,
-    OPT_SAMPLE_TYPE,
-    OPT_PID,
-    OPT_TID,
-    OPT_KERNEL,
-    OPT_JIT,
-    OPT_ALL,
-    OPT_ADDRS,
-    OPT_EVENT,
-    OPT_STRICT,
     OPT_QUIET,
     OPT_HELP,
 };
@@ -40,62 +31,36 @@ enum {
 /* flamegraph.pl's options come from svg_opts.c and are appended. */
 static const fk_opt options[] = {
     {"output", 'o', 1, OPT_OUTPUT},
-    {"format", 0, 1, OPT_FORMAT},
-    {"sample-type", 0, 1, OPT_SAMPLE_TYPE},
-    {"pid", 0, 0, OPT_PID},
-    {"tid", 0, 0, OPT_TID},
-    {"kernel", 0, 0, OPT_KERNEL},
-    {"jit", 0, 0, OPT_JIT},
-    {"all", 0, 0, OPT_ALL},
-    {"addrs", 0, 0, OPT_ADDRS},
-    {"event-filter", 0, 1, OPT_EVENT},
-    {"strict", 0, 0, OPT_STRICT},
+    {"sample-type", 0, 1, FK_INOPT_SAMPLE_INDEX}, /* the name before --sample-index existed */
     {"quiet", 'q', 0, OPT_QUIET},
     {"help", 'h', 0, OPT_HELP},
+    FK_CLI_INPUT_OPTIONS,
 };
 
 static const char usage_head[] =
     "Usage: flamekit svg [OPTIONS] [FILE...]\n"
     "\n"
     "Draw an interactive SVG flame graph of folded stacks, or of anything\n"
-    "`flamekit collapse` reads (perf script text; plain or gzip; stdin when no\n"
-    "FILE or FILE is -). Open the SVG in a browser: click to zoom, Ctrl-F to\n"
-    "search, Ctrl-I to ignore case, Esc to reset. flamegraph.pl's options:\n"
+    "`flamekit collapse` reads (perf script text, pprof and gperftools\n"
+    "profiles; plain or gzip; stdin when no FILE or FILE is -). Open the SVG in\n"
+    "a browser: click to zoom, Ctrl-F to search, Ctrl-I to ignore case, Esc to\n"
+    "reset. flamegraph.pl's options:\n"
     "\n";
 
 /* ... then fk_cli_svg_usage, then: */
-static const char usage_tail[] =
+static const char usage_mid[] =
     "\n"
     "flamekit options:\n"
     "  -o, --output FILE   write to FILE (it appears only when complete)\n"
-    "      --format FMT    input format: auto (default), perf, folded\n"
-    "      --sample-type T value column to draw, by name or index (default:\n"
-    "                      the profile's default)\n"
-    "      --pid --tid --kernel --jit --all --addrs --event-filter=EV\n"
-    "                      perf script input options, as for collapse\n"
-    "      --strict        fail on the first unusable input line\n"
     "  -q, --quiet         do not print warnings\n"
     "  -h, --help          show this help\n"
+    "\n";
+
+/* ... then fk_cli_input_help, then: */
+static const char usage_tail[] =
     "\n"
     "Unique prefixes of options work (--color=java). Exit status: 0 success,\n"
     "1 error, 2 bad usage or no valid input (the SVG then says so).\n";
-
-static void print_diag(const char *cmd, const fk_diag *d)
-{
-    for (size_t i = 0; i < d->nnotes; i++)
-        fprintf(stderr, "flamekit %s: note: %s\n", cmd, d->notes[i]);
-    for (size_t i = 0; i < d->n; i++) {
-        const fk_diag_entry *e = &d->entries[i];
-        if (e->count > 1)
-            fk_cli_warn(cmd, "%s: %s: '%s' (%llu such lines, ignored)", e->where, e->kind, e->text,
-                        (unsigned long long)e->count);
-        else
-            fk_cli_warn(cmd, "%s: %s: '%s' (ignored)", e->where, e->kind, e->text);
-    }
-    if (d->dropped)
-        fk_cli_warn(cmd, "%llu more problem lines of other kinds ignored",
-                    (unsigned long long)d->dropped);
-}
 
 /* The column to draw: a sample type name or an index. */
 static int pick_type(const fk_profile *p, const char *want, size_t *out)
@@ -161,7 +126,7 @@ int fk_cmd_svg(int argc, char **argv)
     fk_cli_svg sv;
     fk_cli_svg_init(&sv);
     const fk_svg_opts *so = &sv.so;
-    const char *out_path = NULL, *sample_type = NULL;
+    const char *out_path = NULL;
     int quiet = 0;
     const char **files = (const char **)(void *)argv;
     size_t nfiles = 0;
@@ -185,42 +150,14 @@ int fk_cmd_svg(int argc, char **argv)
             return FK_EXIT_USAGE;
         if (svg_rc > 0)
             continue;
+        int in_rc = fk_cli_input_option(cmd, id, arg, &ro, &diag.strict);
+        if (in_rc < 0)
+            return FK_EXIT_USAGE;
+        if (in_rc > 0)
+            continue;
         switch (id) {
         case OPT_OUTPUT:
             out_path = arg;
-            break;
-        case OPT_FORMAT:
-            if (fk_format_from_name(&ro.format, arg) < 0) {
-                fk_cli_error(cmd, "%s", fk_error_last()->message);
-                return FK_EXIT_USAGE;
-            }
-            break;
-        case OPT_SAMPLE_TYPE:
-            sample_type = arg;
-            break;
-        case OPT_PID:
-            ro.perf.include_pid = 1;
-            break;
-        case OPT_TID:
-            ro.perf.include_tid = 1;
-            break;
-        case OPT_KERNEL:
-            ro.perf.annotate_kernel = 1;
-            break;
-        case OPT_JIT:
-            ro.perf.annotate_jit = 1;
-            break;
-        case OPT_ALL:
-            ro.perf.annotate_kernel = ro.perf.annotate_jit = 1;
-            break;
-        case OPT_ADDRS:
-            ro.perf.include_addrs = 1;
-            break;
-        case OPT_EVENT:
-            ro.perf.event_filter = arg;
-            break;
-        case OPT_STRICT:
-            diag.strict = 1;
             break;
         case OPT_QUIET:
             quiet = 1;
@@ -228,6 +165,8 @@ int fk_cmd_svg(int argc, char **argv)
         case OPT_HELP:
             fputs(usage_head, stdout);
             fputs(fk_cli_svg_usage, stdout);
+            fputs(usage_mid, stdout);
+            fputs(fk_cli_input_help, stdout);
             fputs(usage_tail, stdout);
             return FK_EXIT_OK;
         }
@@ -247,7 +186,7 @@ int fk_cmd_svg(int argc, char **argv)
     for (size_t i = 0; err == 0 && i < nfiles; i++)
         err = fk_reader_read_path(&reader, files[i]);
     if (!quiet || err < 0)
-        print_diag(cmd, &diag);
+        fk_cli_print_diag(cmd, &diag);
     if (err < 0) {
         int code = fk_error_last()->code;
         if (code == FK_EFORMAT || code == FK_ETRUNCATED || code == FK_ELIMIT)
@@ -257,8 +196,8 @@ int fk_cmd_svg(int argc, char **argv)
         goto done;
     }
     size_t type;
-    if (pick_type(&profile, sample_type, &type) < 0) {
-        fk_cli_error(cmd, "no sample type '%s' in the input", sample_type);
+    if (pick_type(&profile, ro.pprof.sample_index, &type) < 0) {
+        fk_cli_error(cmd, "no sample type '%s' in the input", ro.pprof.sample_index);
         status = FK_EXIT_USAGE;
         goto done;
     }

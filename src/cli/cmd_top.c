@@ -5,6 +5,7 @@
  * (fetched with src/fetch, as `go tool pprof -top URL` does).
  */
 #include "cli.h"
+#include "input_opts.h"
 
 #include "fetch/fetch.h"
 #include "formats/pprof.h"
@@ -20,15 +21,8 @@ enum {
     OPT_NODECOUNT = 1,
     OPT_CUM,
     OPT_FLAT,
-    OPT_SAMPLE_INDEX,
     OPT_NODEFRACTION,
     OPT_EDGEFRACTION,
-    OPT_INUSE_SPACE,
-    OPT_INUSE_OBJECTS,
-    OPT_ALLOC_SPACE,
-    OPT_ALLOC_OBJECTS,
-    OPT_TOTAL_DELAY,
-    OPT_CONTENTIONS,
     OPT_SECONDS,
     OPT_TIMEOUT,
     OPT_HELP,
@@ -38,22 +32,15 @@ static const fk_opt options[] = {
     {"nodecount", 'n', 1, OPT_NODECOUNT},
     {"cum", 0, 0, OPT_CUM},
     {"flat", 0, 0, OPT_FLAT},
-    {"sample-index", 0, 1, OPT_SAMPLE_INDEX},
-    {"sample_index", 0, 1, OPT_SAMPLE_INDEX},
     {"nodefraction", 0, 1, OPT_NODEFRACTION},
     {"edgefraction", 0, 1, OPT_EDGEFRACTION},
-    {"inuse_space", 0, 0, OPT_INUSE_SPACE},
-    {"inuse_objects", 0, 0, OPT_INUSE_OBJECTS},
-    {"alloc_space", 0, 0, OPT_ALLOC_SPACE},
-    {"alloc_objects", 0, 0, OPT_ALLOC_OBJECTS},
-    {"total_delay", 0, 0, OPT_TOTAL_DELAY},
-    {"contentions", 0, 0, OPT_CONTENTIONS},
     {"seconds", 0, 1, OPT_SECONDS},
     {"timeout", 0, 1, OPT_TIMEOUT},
     {"help", 'h', 0, OPT_HELP},
+    FK_CLI_SAMPLE_OPTIONS,
 };
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: flamekit top [OPTIONS] FILE|URL\n"
     "\n"
     "Print the functions of a pprof profile by their own (flat) or cumulative\n"
@@ -64,13 +51,10 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -n, --nodecount N     show at most N functions (default: all)\n"
-    "      --cum             sort by cumulative value (default: flat)\n"
-    "      --sample-index=I  the value to show: a sample type name (samples,\n"
-    "                        cpu, alloc_space, inuse_space, ...) or its index;\n"
-    "                        default: default_sample_type, else the last type\n"
-    "      --inuse_space --inuse_objects --alloc_space --alloc_objects\n"
-    "      --total_delay --contentions\n"
-    "                        shorthands for --sample-index=NAME\n"
+    "      --cum             sort by cumulative value (default: flat)\n";
+
+/* ... then fk_cli_sample_help, then: */
+static const char usage_tail[] =
     "      --nodefraction=F  hide functions whose cum is below F of the total\n"
     "                        (default 0.005)\n"
     "      --edgefraction=F  ignore calls below F of the total when marking\n"
@@ -154,6 +138,9 @@ int fk_cmd_top(int argc, char **argv)
 {
     const char *cmd = "top";
     fk_pprof_top_opts to = FK_PPROF_TOP_OPTS_INIT;
+    fk_read_opts ro; /* only the sample index is used: top reads pprof */
+    memset(&ro, 0, sizeof ro);
+    int strict = 0;
     const char *file = NULL;
     long seconds = 30;
     double timeout = 0;
@@ -170,6 +157,13 @@ int fk_cmd_top(int argc, char **argv)
                 return FK_EXIT_USAGE;
             }
             file = arg;
+            continue;
+        }
+        int in_rc = fk_cli_input_option(cmd, id, arg, &ro, &strict);
+        if (in_rc < 0)
+            return FK_EXIT_USAGE;
+        if (in_rc > 0) {
+            to.sample_index = ro.pprof.sample_index;
             continue;
         }
         switch (id) {
@@ -190,9 +184,6 @@ int fk_cmd_top(int argc, char **argv)
         case OPT_FLAT:
             to.cum = 0;
             break;
-        case OPT_SAMPLE_INDEX:
-            to.sample_index = arg;
-            break;
         case OPT_NODEFRACTION:
             if (parse_fraction(cmd, "--nodefraction", arg, &to.nodefraction) < 0)
                 return FK_EXIT_USAGE;
@@ -200,24 +191,6 @@ int fk_cmd_top(int argc, char **argv)
         case OPT_EDGEFRACTION:
             if (parse_fraction(cmd, "--edgefraction", arg, &to.edgefraction) < 0)
                 return FK_EXIT_USAGE;
-            break;
-        case OPT_INUSE_SPACE:
-            to.sample_index = "inuse_space";
-            break;
-        case OPT_INUSE_OBJECTS:
-            to.sample_index = "inuse_objects";
-            break;
-        case OPT_ALLOC_SPACE:
-            to.sample_index = "alloc_space";
-            break;
-        case OPT_ALLOC_OBJECTS:
-            to.sample_index = "alloc_objects";
-            break;
-        case OPT_TOTAL_DELAY:
-            to.sample_index = "delay";
-            break;
-        case OPT_CONTENTIONS:
-            to.sample_index = "contentions";
             break;
         case OPT_SECONDS: {
             char *end;
@@ -234,7 +207,9 @@ int fk_cmd_top(int argc, char **argv)
                 return FK_EXIT_USAGE;
             break;
         case OPT_HELP:
-            fputs(usage_text, stdout);
+            fputs(usage_head, stdout);
+            fputs(fk_cli_sample_help, stdout);
+            fputs(usage_tail, stdout);
             return FK_EXIT_OK;
         }
     }

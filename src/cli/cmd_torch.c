@@ -10,6 +10,7 @@
  * when it is whole.
  */
 #include "cli.h"
+#include "input_opts.h"
 #include "svg_opts.h"
 
 #include "fetch/fetch.h"
@@ -42,13 +43,6 @@ enum {
     OPT_TIMEOUT,
     OPT_LOAD,
     OPT_RATE,
-    OPT_SAMPLE_INDEX,
-    OPT_INUSE_SPACE,
-    OPT_INUSE_OBJECTS,
-    OPT_ALLOC_SPACE,
-    OPT_ALLOC_OBJECTS,
-    OPT_TOTAL_DELAY,
-    OPT_CONTENTIONS,
     OPT_QUIET,
     OPT_HELP,
 };
@@ -66,16 +60,9 @@ static const fk_opt options[] = {
     {"timeout", 0, 1, OPT_TIMEOUT},
     {"load", 0, 1, OPT_LOAD},
     {"rate", 0, 1, OPT_RATE},
-    {"sample-index", 0, 1, OPT_SAMPLE_INDEX},
-    {"sample_index", 0, 1, OPT_SAMPLE_INDEX},
-    {"inuse_space", 0, 0, OPT_INUSE_SPACE},
-    {"inuse_objects", 0, 0, OPT_INUSE_OBJECTS},
-    {"alloc_space", 0, 0, OPT_ALLOC_SPACE},
-    {"alloc_objects", 0, 0, OPT_ALLOC_OBJECTS},
-    {"total_delay", 0, 0, OPT_TOTAL_DELAY},
-    {"contentions", 0, 0, OPT_CONTENTIONS},
     {"quiet", 'q', 0, OPT_QUIET},
     {"help", 'h', 0, OPT_HELP},
+    FK_CLI_SAMPLE_OPTIONS,
 };
 
 static const char usage_head[] =
@@ -105,14 +92,6 @@ static const char usage_head[] =
     "      --label-host      each host as the root frame instead of merging\n"
     "      --timeout SECS    give up on a server after SECS (default: the\n"
     "                        recording time plus 15 s)\n"
-    "      --sample-index=I  the value to draw: a sample type name (samples,\n"
-    "                        cpu, inuse_space, alloc_space, ...) or its index;\n"
-    "                        default: the profile's default_sample_type, else\n"
-    "                        the last type (heap: inuse_space), as pprof\n"
-    "      --inuse_space --inuse_objects --alloc_space --alloc_objects\n"
-    "      --total_delay --contentions\n"
-    "                        shorthands for --sample-index=NAME (one or two\n"
-    "                        dashes)\n"
     "      --load, --rate    drive load while recording: not available yet\n"
     "  -q, --quiet           no progress line, no warnings\n"
     "  -h, --help            show this help\n"
@@ -441,6 +420,19 @@ int fk_cmd_torch(int argc, char **argv)
         }
         if (svg_rc > 0)
             continue;
+        fk_read_opts ro; /* only the sample index applies: torch reads pprof */
+        memset(&ro, 0, sizeof ro);
+        ro.pprof.sample_index = a.sample_index;
+        int strict = 0;
+        int in_rc = fk_cli_input_option(cmd, id, arg, &ro, &strict);
+        if (in_rc < 0) {
+            status = FK_EXIT_USAGE;
+            goto done;
+        }
+        if (in_rc > 0) {
+            a.sample_index = ro.pprof.sample_index;
+            continue;
+        }
         switch (id) {
         case OPT_FILE:
             a.out_path = arg;
@@ -488,33 +480,14 @@ int fk_cmd_torch(int argc, char **argv)
                               "while torch records");
             status = FK_EXIT_USAGE;
             goto done;
-        case OPT_SAMPLE_INDEX:
-            a.sample_index = arg;
-            break;
-        case OPT_INUSE_SPACE:
-            a.sample_index = "inuse_space";
-            break;
-        case OPT_INUSE_OBJECTS:
-            a.sample_index = "inuse_objects";
-            break;
-        case OPT_ALLOC_SPACE:
-            a.sample_index = "alloc_space";
-            break;
-        case OPT_ALLOC_OBJECTS:
-            a.sample_index = "alloc_objects";
-            break;
-        case OPT_TOTAL_DELAY:
-            a.sample_index = "delay";
-            break;
-        case OPT_CONTENTIONS:
-            a.sample_index = "contentions";
-            break;
         case OPT_QUIET:
             a.quiet = 1;
             break;
         case OPT_HELP:
             fputs(usage_head, stdout);
             fputs(fk_cli_svg_usage, stdout);
+            fputs("\npprof input:\n", stdout);
+            fputs(fk_cli_sample_help, stdout);
             fputs(usage_tail, stdout);
             goto done;
         }

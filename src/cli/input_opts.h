@@ -1,0 +1,65 @@
+/*
+ * input_opts.h - the options every profile-reading command shares: input
+ * format, --strict, perf script's options and pprof's sample index with its
+ * shorthands (one or two dashes: -inuse_space, --inuse_space).
+ *
+ * A command puts FK_CLI_INPUT_OPTIONS (or only FK_CLI_SAMPLE_OPTIONS) in its
+ * option table and hands every option id it does not handle itself to
+ * fk_cli_input_option(). Help blocks for --help are below.
+ */
+#ifndef FK_CLI_INPUT_OPTS_H
+#define FK_CLI_INPUT_OPTS_H
+
+#include "cli.h"
+#include "formats/formats.h"
+
+enum {
+    FK_INOPT_FORMAT = 2000, /* after svg_opts.h's range (1000 on) */
+    FK_INOPT_STRICT,
+    FK_INOPT_PID,
+    FK_INOPT_TID,
+    FK_INOPT_KERNEL,
+    FK_INOPT_JIT,
+    FK_INOPT_ALL,
+    FK_INOPT_ADDRS,
+    FK_INOPT_EVENT,
+    FK_INOPT_SAMPLE_INDEX,
+    FK_INOPT_INUSE_SPACE,
+    FK_INOPT_INUSE_OBJECTS,
+    FK_INOPT_ALLOC_SPACE,
+    FK_INOPT_ALLOC_OBJECTS,
+    FK_INOPT_TOTAL_DELAY,
+    FK_INOPT_CONTENTIONS,
+};
+
+#define FK_CLI_SAMPLE_OPTIONS                                                                      \
+    {"sample-index", 0, 1, FK_INOPT_SAMPLE_INDEX}, {"sample_index", 0, 1, FK_INOPT_SAMPLE_INDEX},  \
+        {"inuse_space", 0, 0, FK_INOPT_INUSE_SPACE},                                               \
+        {"inuse_objects", 0, 0, FK_INOPT_INUSE_OBJECTS},                                           \
+        {"alloc_space", 0, 0, FK_INOPT_ALLOC_SPACE},                                               \
+        {"alloc_objects", 0, 0, FK_INOPT_ALLOC_OBJECTS},                                           \
+        {"total_delay", 0, 0, FK_INOPT_TOTAL_DELAY},                                               \
+    {                                                                                              \
+        "contentions", 0, 0, FK_INOPT_CONTENTIONS                                                  \
+    }
+
+#define FK_CLI_INPUT_OPTIONS                                                                       \
+    {"format", 0, 1, FK_INOPT_FORMAT}, {"strict", 0, 0, FK_INOPT_STRICT},                          \
+        {"pid", 0, 0, FK_INOPT_PID}, {"tid", 0, 0, FK_INOPT_TID},                                  \
+        {"kernel", 0, 0, FK_INOPT_KERNEL}, {"jit", 0, 0, FK_INOPT_JIT},                            \
+        {"all", 0, 0, FK_INOPT_ALL}, {"addrs", 0, 0, FK_INOPT_ADDRS},                              \
+        {"event-filter", 0, 1, FK_INOPT_EVENT}, FK_CLI_SAMPLE_OPTIONS
+
+/* Apply option `id` (with its value `arg`) to the read options and the
+ * strict flag. Returns 1 if it was an input option, 0 if not, -1 after
+ * printing a usage error. */
+int fk_cli_input_option(const char *cmd, int id, const char *arg, fk_read_opts *ro, int *strict);
+
+/* Print a reader's notes and problem lines (one line per kind) on stderr. */
+void fk_cli_print_diag(const char *cmd, const fk_diag *d);
+
+/* --help blocks: the input options, and the sample-index options alone. */
+extern const char fk_cli_input_help[];
+extern const char fk_cli_sample_help[];
+
+#endif
