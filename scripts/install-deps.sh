@@ -31,12 +31,16 @@ pprof_pkgs=(protobuf-c-compiler libprotobuf-c-dev libelf-dev libdw-dev golang-go
 # with libcurl.
 fetch_pkgs=(libcurl4-openssl-dev)
 
+# libflamekit-prof: libmicrohttpd serves the endpoint; g++ builds the C++
+# test program (libdw/libelf are in pprof_pkgs).
+prof_pkgs=(libmicrohttpd-dev g++)
+
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}" "${browser_pkgs[@]}" \
-         "${pprof_pkgs[@]}" "${fetch_pkgs[@]}"; do
+         "${pprof_pkgs[@]}" "${fetch_pkgs[@]}" "${prof_pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

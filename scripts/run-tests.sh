@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite, twice: in the release build, then in an ASan+UBSan build
-# (clang, every arena allocation a real malloc). Ends with one line that sums
-# both runs: "N passed, N failed".
+# (clang, every arena allocation a real malloc); then the profiler's tests
+# (label prof) once more in a ThreadSanitizer build. Ends with one line that
+# sums the runs: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -10,9 +11,10 @@ total_pass=0
 total_fail=0
 status=0
 
-run_suite() { # name build-dir cmake-args...
-  local name=$1 dir=$2
+run_suite() { # name build-dir [-L label] cmake-args...
+  local name=$1 dir=$2 label=()
   shift 2
+  if [ "${1:-}" = -L ]; then label=(-L "$2"); shift 2; fi
   echo "== $name build ($dir)"
   if ! cmake -S . -B "$dir" -DFK_WERROR="$werror" "$@" >/dev/null ||
      ! cmake --build "$dir" -j"$jobs" >"$dir.log" 2>&1; then
@@ -24,7 +26,7 @@ run_suite() { # name build-dir cmake-args...
   echo "== $name tests"
   local log
   log=$(mktemp)
-  (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 600) 2>&1 | tee "$log"
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 600 "${label[@]}") 2>&1 | tee "$log"
   local summary pass fail
   summary=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1)
   if [ -z "$summary" ]; then
@@ -45,8 +47,9 @@ run_suite() { # name build-dir cmake-args...
 mkdir -p build
 run_suite release build -DCMAKE_BUILD_TYPE=Release
 CC=clang run_suite "asan+ubsan" build-asan -DCMAKE_BUILD_TYPE=Debug -DFK_SANITIZE=ON
+CC=clang run_suite "tsan (prof)" build-tsan -L prof -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFK_TSAN=ON
 
 echo
-echo "release and asan+ubsan suites together:"
+echo "release, asan+ubsan and tsan (prof) suites together:"
 echo "$total_pass passed, $total_fail failed"
 exit $status

@@ -91,7 +91,8 @@ int fk_fetch_is_url(const char *s);
  *    name (…/profile, …/heap) is taken as the profile's own URL;
  *  - `suffix` (may be NULL) replaces all that: base + suffix, verbatim;
  *  - `profile` (NULL or "cpu": the CPU profile) is heap, allocs, goroutine,
- *    block, mutex, threads (threadcreate), or a full URL, used as it is;
+ *    block, mutex, threadcreate (Go), threads (libflamekit-prof's thread
+ *    stacks), or a full URL, used as it is;
  *  - the CPU profile gets "?seconds=N" unless the URL has a query already.
  * FK_EINVAL (message says why) for a bad URL or profile name. */
 int fk_fetch_profile_url(char **out, const char *base, const char *suffix, const char *profile,

@@ -16,9 +16,10 @@
 #include <strings.h>
 #include <zlib.h>
 
-/* net/http/pprof's profile endpoints; --profile names map onto them. */
+/* net/http/pprof's profile endpoints, and libflamekit-prof's "threads" (one
+ * sample per thread with its current stack); --profile names map onto them. */
 static const char *const endpoints[] = {"profile", "heap",         "allocs", "goroutine",
-                                        "block",   "threadcreate", "mutex"};
+                                        "block",   "threadcreate", "mutex",  "threads"};
 
 static char *dupstr(const char *s)
 {
@@ -38,8 +39,6 @@ static const char *endpoint_of(const char *profile)
 {
     if (profile == NULL || strcmp(profile, "cpu") == 0 || strcmp(profile, "profile") == 0)
         return "profile";
-    if (strcmp(profile, "threads") == 0)
-        return "threadcreate";
     for (size_t i = 1; i < sizeof endpoints / sizeof endpoints[0]; i++)
         if (strcmp(profile, endpoints[i]) == 0)
             return endpoints[i];

@@ -14,23 +14,25 @@ static unsigned long alloc_count;
 
 void fkx_alloc_fail_after(long n)
 {
-    fail_after = n;
+    __atomic_store_n(&fail_after, n, __ATOMIC_RELAXED);
 }
 
 unsigned long fkx_alloc_count(void)
 {
-    return alloc_count;
+    return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
 }
 
-/* True when this allocation must fail (injected by a test). */
+/* True when this allocation must fail (injected by a test). The counters
+ * are atomic so that threaded users (the profiler) stay race-free; failure
+ * injection itself is for single-threaded unit tests. */
 static int injected_failure(void)
 {
-    alloc_count++;
-    if (fail_after < 0)
+    __atomic_fetch_add(&alloc_count, 1, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&fail_after, __ATOMIC_RELAXED) < 0)
         return 0;
-    if (fail_after == 0)
+    if (__atomic_load_n(&fail_after, __ATOMIC_RELAXED) == 0)
         return 1;
-    fail_after--;
+    __atomic_fetch_sub(&fail_after, 1, __ATOMIC_RELAXED);
     return 0;
 }
 

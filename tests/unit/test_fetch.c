@@ -40,7 +40,8 @@ static void profile_urls(void **state)
     url_is("http://h:8080/debug/pprof", NULL, NULL, 30,
            "http://h:8080/debug/pprof/profile?seconds=30");
     url_is("http://h:8080/debug/pprof/", NULL, "heap", 30, "http://h:8080/debug/pprof/heap");
-    url_is("http://h:8080", NULL, "threads", 30, "http://h:8080/debug/pprof/threadcreate");
+    url_is("http://h:8080", NULL, "threads", 30, "http://h:8080/debug/pprof/threads");
+    url_is("http://h:8080", NULL, "threadcreate", 30, "http://h:8080/debug/pprof/threadcreate");
     url_is("http://h:8080/debug/pprof/heap", NULL, NULL, 30, "http://h:8080/debug/pprof/heap");
     url_is("http://h:8080/admin/pprof", NULL, "mutex", 30, "http://h:8080/admin/pprof/mutex");
     url_is("http://h:8080", "/pprof/profile", NULL, 7, "http://h:8080/pprof/profile?seconds=7");
