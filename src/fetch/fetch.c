@@ -9,10 +9,11 @@
  */
 #include "fetch.h"
 
+#include "curl_api.h"
+
 #include "util/alloc.h"
 #include "util/error.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -144,6 +145,8 @@ static int set_message(fk_fetch_result *r, int code, const char *fmt, ...)
 static void host_of(const char *url, char *buf, size_t cap)
 {
     snprintf(buf, cap, "?");
+    if (fk_curl_load() < 0)
+        return;
     CURLU *u = curl_url();
     char *host = NULL;
     if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
@@ -265,6 +268,9 @@ int fk_fetch_many(fk_fetch_result *out, const char *const *urls, size_t n,
     for (size_t i = 0; i < n; i++)
         if ((out[i].url = dupstr(urls[i])) == NULL)
             return FK_ENOMEM;
+    int lerr = fk_curl_load();
+    if (lerr < 0)
+        return lerr;
     pthread_once(&init_once, global_init);
     if (init_code != CURLE_OK)
         return fkx_error_set(FK_EIO, "libcurl cannot start: %s", curl_easy_strerror(init_code));

@@ -6,11 +6,12 @@
  */
 #include "fetch.h"
 
+#include "curl_api.h"
+
 #include "formats/formats.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -81,6 +82,9 @@ int fk_fetch_profile_url(char **out, const char *base, const char *suffix, const
                              "or a full URL)",
                              profile);
     const char *src = full ? profile : base;
+    int lerr = fk_curl_load();
+    if (lerr < 0)
+        return lerr;
     CURLU *u = curl_url();
     char *path = NULL, *query = NULL, *url = NULL;
     int err = 0;
