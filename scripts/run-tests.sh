@@ -9,6 +9,7 @@ jobs=$(nproc)
 werror=${WERROR:-ON}
 total_pass=0
 total_fail=0
+total_skip=0
 status=0
 
 run_suite() { # name build-dir [-L label] cmake-args...
@@ -37,9 +38,12 @@ run_suite() { # name build-dir [-L label] cmake-args...
   fail=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
   local all
   all=$(echo "$summary" | sed -E 's/.* out of ([0-9]+).*/\1/')
-  pass=$((all - fail))
+  local skip
+  skip=$(grep -cE '\(Skipped\)$' "$log" || true)
+  pass=$((all - fail - skip))
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
+  total_skip=$((total_skip + skip))
   [ "$fail" -eq 0 ] || status=1
   rm -f "$log"
 }
@@ -51,5 +55,5 @@ CC=clang run_suite "tsan (prof)" build-tsan -L prof -DCMAKE_BUILD_TYPE=RelWithDe
 
 echo
 echo "release, asan+ubsan and tsan (prof) suites together:"
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 exit $status

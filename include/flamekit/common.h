@@ -32,7 +32,8 @@ enum fk_error_code {
     FK_EINVAL = -5,     /* an argument is invalid */
     FK_ETRUNCATED = -6, /* the input ends in the middle of a record */
     FK_ENOTFOUND = -7,  /* a named thing (file, sample type, ...) does not exist */
-    FK_EEMPTY = -8      /* the input holds no samples */
+    FK_EEMPTY = -8,     /* the input holds no samples */
+    FK_EBUSY = -9       /* already in use (a CPU profile runs, the endpoint is served) */
 };
 
 /* A short, static, English description of an error code. Never NULL. */

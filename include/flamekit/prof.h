@@ -27,7 +27,7 @@
  *
  * Thread safety: every function may be called from any thread. None is
  * async-signal-safe unless its comment says so. Only one CPU profile runs at
- * a time in a process: a second start fails with FK_EINVAL and the message
+ * a time in a process: a second start fails with FK_EBUSY and the message
  * "cpu profiling already in use".
  *
  * Fork: a child never inherits a running profile or the endpoint; the
@@ -66,9 +66,10 @@ typedef struct fk_prof_options {
 
 /* Start a CPU profile that fk_prof_stop() will write to `path` (gzip'd
  * pprof, created whole: a temporary file renamed into place). `opts` may be
- * NULL for the defaults. Fails with FK_EINVAL if a profile is already
- * running (also one started by the endpoint) or if a SIGPROF handler that is
- * not ours is installed; FK_EIO if timers cannot be created. */
+ * NULL for the defaults. Fails with FK_EBUSY if a profile is already
+ * running (also one started by the endpoint), FK_EINVAL if a SIGPROF
+ * handler that is not ours is installed; FK_EIO if timers cannot be
+ * created. */
 FK_EXTERN int fk_prof_start(const char *path, const fk_prof_options *opts);
 
 /* Stop the profile fk_prof_start() began and write its file. FK_EINVAL if

@@ -42,15 +42,6 @@ static void global_init(void)
     init_code = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = fkx_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -137,7 +128,7 @@ static int set_message(fk_fetch_result *r, int code, const char *fmt, ...)
     char line[1536];
     snprintf(line, sizeof line, "%s: %s", r->url, msg);
     fkx_free(r->message);
-    r->message = dupstr(line);
+    r->message = fkx_strdup(line);
     r->err = code;
     return code;
 }
@@ -166,7 +157,7 @@ static void finish(transfer *t, CURLcode code, double limit)
     r->status = status;
     char *ct = NULL;
     if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
-        r->content_type = dupstr(ct);
+        r->content_type = fkx_strdup(ct);
     t->done = 1;
     char host[256];
     switch (code) {
@@ -266,7 +257,7 @@ int fk_fetch_many(fk_fetch_result *out, const char *const *urls, size_t n,
         return fkx_error_set(FK_EINVAL, "fk_fetch_opts: unknown version %d", o->version);
     memset(out, 0, n * sizeof *out);
     for (size_t i = 0; i < n; i++)
-        if ((out[i].url = dupstr(urls[i])) == NULL)
+        if ((out[i].url = fkx_strdup(urls[i])) == NULL)
             return FK_ENOMEM;
     int lerr = fk_curl_load();
     if (lerr < 0)

@@ -22,15 +22,6 @@
 static const char *const endpoints[] = {"profile", "heap",         "allocs", "goroutine",
                                         "block",   "threadcreate", "mutex",  "threads"};
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = fkx_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 int fk_fetch_is_url(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
@@ -141,7 +132,7 @@ int fk_fetch_profile_url(char **out, const char *base, const char *suffix, const
         err = fkx_error_set(FK_EINVAL, "cannot make a profile URL from '%s'", src);
         goto done;
     }
-    if ((*out = dupstr(url)) == NULL)
+    if ((*out = fkx_strdup(url)) == NULL)
         err = FK_ENOMEM;
 done:
     curl_free(url);

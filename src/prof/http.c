@@ -541,7 +541,7 @@ int fk_prof_serve(const char *addr, const fk_prof_serve_options *opts)
     pthread_mutex_lock(&serve_lock);
     int err = 0;
     if (daemon_ != NULL) {
-        err = fkx_error_set(FK_EINVAL, "the pprof endpoint is already being served");
+        err = fkx_error_set(FK_EBUSY, "the pprof endpoint is already being served");
         goto done;
     }
     char *token = o.token ? strdup(o.token) : NULL;

@@ -249,7 +249,7 @@ int fkp_session_begin(const fk_prof_options *opts)
     pthread_mutex_lock(&sess_lock);
     int err = 0;
     if (busy) {
-        err = fkx_error_set(FK_EINVAL, "cpu profiling already in use");
+        err = fkx_error_set(FK_EBUSY, "cpu profiling already in use");
         goto done;
     }
     if ((err = fkp_handler_install()) < 0)

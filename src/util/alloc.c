@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 static long fail_after = -1;
@@ -63,6 +64,15 @@ void *fkx_realloc(void *ptr, size_t size)
 void fkx_free(void *ptr)
 {
     free(ptr);
+}
+
+char *fkx_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = fkx_malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
 }
 
 int fkx_grow(void **ptr, size_t *cap, size_t need, size_t elem)

@@ -15,6 +15,9 @@ void *fkx_calloc(size_t n, size_t size);
 void *fkx_realloc(void *ptr, size_t size);
 void fkx_free(void *ptr);
 
+/* A heap copy of a C string (free with fkx_free); NULL with FK_ENOMEM. */
+char *fkx_strdup(const char *s);
+
 /* Grow an array to hold at least `need` elements of `elem` bytes, doubling.
  * *cap is updated. Returns 0, or FK_ENOMEM/FK_ELIMIT (nothing changed). */
 int fkx_grow(void **ptr, size_t *cap, size_t need, size_t elem);

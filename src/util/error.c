@@ -33,6 +33,8 @@ const char *fk_strerror(int code)
         return "not found";
     case FK_EEMPTY:
         return "no samples";
+    case FK_EBUSY:
+        return "already in use";
     }
     return "unknown error";
 }

@@ -16,15 +16,6 @@
 
 #define OUT_BUF ((size_t)256 << 10)
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = fkx_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static void release(fkx_output *o)
 {
     fkx_free(o->path);
@@ -59,7 +50,7 @@ int fkx_output_open(fkx_output *o, const char *path)
         o->direct = 1;
         return 0;
     }
-    o->path = dupstr(path);
+    o->path = fkx_strdup(path);
     size_t n = strlen(path) + 32;
     o->tmp_path = fkx_malloc(n);
     if (o->path == NULL || o->tmp_path == NULL) {

@@ -6,13 +6,18 @@
 # program exits 0 on its own.
 . "$(dirname "$0")/lib.sh"
 
-# Under ThreadSanitizer the forking part is left out: a SIGPROF that lands in
-# a thread while TSan's own fork handling holds its internal slot lock
-# deadlocks inside the TSan runtime (seen in ~1 run in 3 on a loaded
-# machine). The release and ASan builds run the full test, forks included.
-nofork=()
-[ -n "${FK_PROF_TSAN:-}" ] && nofork=(-nofork)
-start stress "$FK_PROF_BIN/prof_stress_linked" -addr 127.0.0.1:0 -t 150 -stop "$tmp/stop" "${nofork[@]}"
+# Not under ThreadSanitizer: a SIGPROF that lands in a thread while it is
+# inside the TSan runtime (freeing a dead thread's memory, say) waits for
+# TSan's internal slot lock, which TSan's own handling of fork, dlclose and
+# thread exit holds in another thread, and the runtime deadlocks (seen with
+# gdb, in 1 run in 3 to 1 in 6 on a loaded machine, with fork, with dlclose,
+# and with only threads coming and going). The release and ASan builds run
+# this whole test; under TSan the other profiler tests still run.
+if [ -n "${FK_PROF_TSAN:-}" ]; then
+  echo "skipped under ThreadSanitizer (its runtime deadlocks on SIGPROF during thread churn)"
+  exit 77
+fi
+start stress "$FK_PROF_BIN/prof_stress_linked" -addr 127.0.0.1:0 -t 150 -stop "$tmp/stop"
 base=http://127.0.0.1:$port/debug/pprof
 n=0
 for i in 1 2 3; do

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 {
     double seconds = 5;
     const char *lib = "libz.so.1", *addr = NULL, *stop_file = NULL;
-    int nofork = 0;
+    int nofork = 0, nodlopen = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
             seconds = atof(argv[++i]);
@@ -127,6 +127,8 @@ int main(int argc, char **argv)
             addr = argv[++i];
         else if (strcmp(argv[i], "-nofork") == 0)
             nofork = 1;
+        else if (strcmp(argv[i], "-nodlopen") == 0)
+            nodlopen = 1;
     }
 #ifdef FK_LINKED
     if (addr != NULL) {
@@ -142,7 +144,8 @@ int main(int argc, char **argv)
 #endif
     pthread_t sp, ld, fk;
     pthread_create(&sp, NULL, spawner, NULL);
-    pthread_create(&ld, NULL, loader, (void *)lib);
+    if (!nodlopen)
+        pthread_create(&ld, NULL, loader, (void *)lib);
     if (!nofork)
         pthread_create(&fk, NULL, forker, NULL);
     struct timespec t0, now;
@@ -155,7 +158,8 @@ int main(int argc, char **argv)
              (stop_file == NULL || access(stop_file, F_OK) != 0));
     atomic_store(&stop, 1);
     pthread_join(sp, NULL);
-    pthread_join(ld, NULL);
+    if (!nodlopen)
+        pthread_join(ld, NULL);
     if (!nofork)
         pthread_join(fk, NULL);
     printf("threads %lu forks %lu dlopens %lu\n", atomic_load(&threads_done),

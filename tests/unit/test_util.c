@@ -211,7 +211,7 @@ static void grow_reports_failure_without_change(void **state)
 static void error_messages(void **state)
 {
     (void)state;
-    for (int code = 0; code >= -8; code--)
+    for (int code = 0; code >= -9; code--)
         assert_string_not_equal(fk_strerror(code), "unknown error");
     assert_string_equal(fk_strerror(-999), "unknown error");
     assert_int_equal(fkx_error_set(FK_EFORMAT, "%s:%d: bad", "f.txt", 3), FK_EFORMAT);
