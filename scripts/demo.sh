@@ -27,4 +27,4 @@ echo
 echo "heaviest stacks (share of all samples):"
 awk '{ n = $NF; total += n; line[NR] = $0; cnt[NR] = n }
      END { for (i = 1; i <= NR; i++) printf "%6.2f%%  %s\n", 100 * cnt[i] / total, line[i] }' \
-  "$out/compile.folded" | sort -rn | head -5 | cut -c1-150
+  "$out/compile.folded" | sort -rn | awk 'NR <= 5' | cut -c1-150
