@@ -50,6 +50,10 @@ int fk_cli_fail(const char *cmd);
 /* Parse a non-negative number option; prints a usage error and returns -1 if bad. */
 int fk_cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
 
+/* Write len bytes to `path` (NULL or "-": stdout), whole or not at all,
+ * removing the half-written file if a signal ends the process meanwhile. */
+int fk_cli_write_whole(const char *path, const void *data, size_t len);
+
 /* Remember a temporary output path to unlink if a signal ends the process. */
 void fk_cli_guard_output(const char *tmp_path);
 void fk_cli_install_signal_cleanup(void);

@@ -85,23 +85,6 @@ static int pick_type(const fk_profile *p, const char *want, size_t *out)
     return -1;
 }
 
-/* Write `b` to `path` (NULL: stdout), whole or not at all. */
-static int write_out(const char *path, const fkx_buf *b)
-{
-    fkx_output out;
-    int err = fkx_output_open(&out, path);
-    if (err < 0)
-        return err;
-    fk_cli_guard_output(fkx_output_tmp_path(&out));
-    err = fkx_output_write(&out, b->ptr, b->len);
-    if (err == 0)
-        err = fkx_output_commit(&out);
-    else
-        fkx_output_abort(&out);
-    fk_cli_guard_output(NULL);
-    return err;
-}
-
 /* flamegraph.pl's answer to no usable input: an SVG that says so, exit 2. */
 static int fail_with_svg(const char *cmd, const char *path, const fk_svg_opts *so, const char *why)
 {
@@ -109,7 +92,7 @@ static int fail_with_svg(const char *cmd, const char *path, const fk_svg_opts *s
     fkx_buf b = FKX_BUF_INIT((size_t)1 << 20);
     int err = fk_svg_render_error(&b, so, "ERROR: No valid input provided to flamekit svg.");
     if (err == 0)
-        err = write_out(path, &b);
+        err = fk_cli_write_whole(path, b.ptr, b.len);
     fkx_buf_free(&b);
     if (err < 0)
         return fk_cli_fail(cmd);
@@ -225,7 +208,7 @@ int fk_cmd_svg(int argc, char **argv)
     if (stats.total_ignored && !quiet)
         fk_cli_warn(cmd, "specified --total %g is less than the actual total, so ignored",
                     so->total);
-    if ((err = write_out(out_path, &svg)) < 0) {
+    if ((err = fk_cli_write_whole(out_path, svg.ptr, svg.len)) < 0) {
         status = fk_cli_fail(cmd);
         goto done;
     }

@@ -189,22 +189,6 @@ static int check_writable(const char *path)
     return 0;
 }
 
-static int write_out(const char *path, const fkx_buf *b)
-{
-    fkx_output out;
-    int err = fkx_output_open(&out, path);
-    if (err < 0)
-        return err;
-    fk_cli_guard_output(fkx_output_tmp_path(&out));
-    err = fkx_output_write(&out, b->ptr, b->len);
-    if (err == 0)
-        err = fkx_output_commit(&out);
-    else
-        fkx_output_abort(&out);
-    fk_cli_guard_output(NULL);
-    return err;
-}
-
 static int write_folded(const char *path, const fk_profile *p)
 {
     fkx_output out;
@@ -555,7 +539,7 @@ int fk_cmd_torch(int argc, char **argv)
                      : fk_cli_fail(cmd);
         goto done;
     }
-    if ((err = write_out(dest, &svg)) < 0 || (err = fk_cli_svg_end(&sv)) < 0)
+    if ((err = fk_cli_write_whole(dest, svg.ptr, svg.len)) < 0 || (err = fk_cli_svg_end(&sv)) < 0)
         status = fk_cli_fail(cmd);
 done:
     fkx_buf_free(&svg);

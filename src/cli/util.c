@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "flamekit/common.h"
+#include "util/output.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 __attribute__((format(printf, 3, 0))) static void vmsg(const char *cmd, const char *level,
-                                                    const char *fmt, va_list ap)
+                                                       const char *fmt, va_list ap)
 {
     fprintf(stderr, "flamekit%s%s: %s: ", cmd ? " " : "", cmd ? cmd : "", level);
     vfprintf(stderr, fmt, ap);
@@ -90,4 +91,20 @@ void fk_cli_install_signal_cleanup(void)
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
+}
+
+int fk_cli_write_whole(const char *path, const void *data, size_t len)
+{
+    fkx_output out;
+    int err = fkx_output_open(&out, path);
+    if (err < 0)
+        return err;
+    fk_cli_guard_output(fkx_output_tmp_path(&out));
+    err = fkx_output_write(&out, data, len);
+    if (err == 0)
+        err = fkx_output_commit(&out);
+    else
+        fkx_output_abort(&out);
+    fk_cli_guard_output(NULL);
+    return err;
 }
