@@ -58,6 +58,9 @@ int fk_cli_write_whole(const char *path, const void *data, size_t len);
 void fk_cli_guard_output(const char *tmp_path);
 void fk_cli_install_signal_cleanup(void);
 
+/* Send SIGINT, SIGTERM, SIGHUP (and SIGPIPE if asked) to `handler`. */
+void fk_cli_catch_signals(void (*handler)(int), int with_sigpipe);
+
 /* Subcommands. */
 int fk_cmd_collapse(int argc, char **argv);
 int fk_cmd_svg(int argc, char **argv);

@@ -116,14 +116,7 @@ static void on_stop(int sig)
 
 static void catch_stop_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_stop;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
-    }
+    fk_cli_catch_signals(on_stop, 0);
 }
 
 static int should_stop(void *payload)

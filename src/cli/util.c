@@ -81,16 +81,22 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-void fk_cli_install_signal_cleanup(void)
+void fk_cli_catch_signals(void (*handler)(int), int with_sigpipe)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    size_t n = sizeof sigs / sizeof sigs[0] - (with_sigpipe ? 0 : 1);
+    for (size_t i = 0; i < n; i++) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
+        sa.sa_handler = handler;
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
+}
+
+void fk_cli_install_signal_cleanup(void)
+{
+    fk_cli_catch_signals(on_signal, 1);
 }
 
 int fk_cli_write_whole(const char *path, const void *data, size_t len)
