@@ -44,6 +44,8 @@ typedef struct fk_perf_opts {
     int annotate_jit;         /* --jit: _[j] on JIT frames */
     int include_addrs;        /* --addrs: [module <addr>] for unknown symbols */
     const char *event_filter; /* --event-filter; NULL = the first event seen */
+    int whole_line_keys;      /* for tests: key the frame-line cache by whole lines
+                                 rather than by the text after the address */
 } fk_perf_opts;
 
 typedef struct fk_pprof_opts {

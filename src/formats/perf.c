@@ -86,10 +86,12 @@ struct fk_perf_reader {
     int java;
     uint32_t pname;
     double period;
-    uint32_t *sample; /* result indexes of its frame lines, leaf first */
-    size_t nsample, sample_cap;
-    uint32_t *stack; /* scratch: the stack, root first */
-    size_t stack_cap;
+    /* Its stack, built from the top down: frame lines come leaf first, so
+     * each line's frames go below the previous line's, and stk[spos..cap)
+     * is the stack root first. spos >= 1 always: stk[spos - 1] is kept for
+     * the process name. */
+    uint32_t *stk;
+    size_t stk_cap, spos;
     uint64_t samples;
 
     fkx_buf head;        /* the last header up to the blank after PID/TID */
@@ -263,7 +265,9 @@ int fk_perf_reader_new(fk_perf_reader **out, fk_profile *p, const fk_perf_opts *
     r->head = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_LINE_BYTES);
     r->piece = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_FRAME_BYTES);
     r->seed = fkx_hash_seed();
-    int err = table_init(&r->lines);
+    r->stk_cap = r->spos = 1024;
+    r->stk = fkx_malloc(r->stk_cap * sizeof *r->stk);
+    int err = r->stk ? table_init(&r->lines) : FK_ENOMEM;
     if (err == 0)
         err = table_init(&r->syms);
     if (err == 0 && opts->event_filter != NULL) {
@@ -291,8 +295,7 @@ void fk_perf_reader_free(fk_perf_reader *r)
     table_free(&r->syms);
     fkx_free(r->res);
     fkx_free(r->res_frames);
-    fkx_free(r->sample);
-    fkx_free(r->stack);
+    fkx_free(r->stk);
     fkx_free(r);
 }
 
@@ -659,36 +662,43 @@ static int make_result(fk_perf_reader *r, const frame_parts *fp, int java, uint3
 
 /* ---- samples ------------------------------------------------------------- */
 
+/* Make room below stk[spos] for `need` more frames plus the process name. */
+static int stack_room(fk_perf_reader *r, size_t need, uint64_t lineno)
+{
+    size_t used = r->stk_cap - r->spos;
+    if (used + need + 1 > FK_LIMIT_STACK_DEPTH)
+        return fkx_error_set(FK_ELIMIT, "%s:%llu: a sample has more than %zu frames", r->file,
+                             (unsigned long long)lineno, (size_t)FK_LIMIT_STACK_DEPTH);
+    if (r->spos > need)
+        return 0;
+    size_t ncap = r->stk_cap * 2;
+    while (ncap < used + need + 1)
+        ncap *= 2;
+    if (ncap > FK_LIMIT_STACK_DEPTH)
+        ncap = FK_LIMIT_STACK_DEPTH;
+    uint32_t *ns = fkx_malloc(ncap * sizeof *ns);
+    if (ns == NULL)
+        return FK_ENOMEM;
+    memcpy(ns + ncap - used, r->stk + r->spos, used * sizeof *ns);
+    fkx_free(r->stk);
+    r->stk = ns;
+    r->stk_cap = ncap;
+    r->spos = ncap - used;
+    return 0;
+}
+
 static int end_sample(fk_perf_reader *r)
 {
-    if (!r->have_pname) {
-        r->nsample = 0;
-        return 0;
+    int err = 0;
+    if (r->have_pname) {
+        r->stk[--r->spos] = r->pname;
+        double v = r->period;
+        err = fk_profile_add(r->p, r->stk + r->spos, r->stk_cap - r->spos, &v, NULL);
+        r->samples++;
+        r->have_pname = 0;
     }
-    size_t depth = 1;
-    for (size_t i = 0; i < r->nsample; i++)
-        depth += r->res[r->sample[i]].n;
-    if (depth > FK_LIMIT_STACK_DEPTH)
-        return fkx_error_set(FK_ELIMIT, "%s: a sample has %zu frames, more than the limit of %zu",
-                             r->file, depth, (size_t)FK_LIMIT_STACK_DEPTH);
-    int err = fkx_grow((void **)&r->stack, &r->stack_cap, depth, sizeof *r->stack);
-    if (err < 0)
-        return err;
-    size_t k = 0;
-    r->stack[k++] = r->pname;
-    for (size_t i = r->nsample; i-- > 0;) {
-        const line_result *lr = &r->res[r->sample[i]];
-        const uint32_t *f = r->res_frames + lr->off;
-        for (uint32_t j = 0; j < lr->n; j++) /* usually one frame: no memcpy call */
-            r->stack[k++] = f[j];
-    }
-    double v = r->period;
-    if ((err = fk_profile_add(r->p, r->stack, k, &v, NULL)) < 0)
-        return err;
-    r->samples++;
-    r->have_pname = 0;
-    r->nsample = 0;
-    return 0;
+    r->spos = r->stk_cap;
+    return err;
 }
 
 /* Match the sample header the way stackcollapse-perf.pl's regex does:
@@ -843,11 +853,17 @@ static int shared_result(fk_perf_reader *r, uint32_t kind, uint32_t *out)
 }
 
 /* The result of a frame line not seen before: parse it and find its symbol
- * in the symbol cache, computing the frames only for a new symbol. */
-static int resolve_new_line(fk_perf_reader *r, const char *s, size_t len, uint32_t *out)
+ * in the symbol cache, computing the frames only for a new symbol. With
+ * `rest` (where the text after the address starts), returns 1 instead when
+ * the line does not split there the normal way (see key_rest). */
+static int resolve_new_line(fk_perf_reader *r, const char *s, size_t len, const char *rest,
+                            uint32_t *out)
 {
     frame_parts fp;
     int kind = parse_frame_line(s, len, &fp);
+    if (rest != NULL &&
+        (kind == PARSE_BAD || fp.func != rest || fp.pclen != (size_t)(rest - 1 - s)))
+        return 1;
     if (kind == PARSE_BAD)
         return shared_result(r, RES_BAD, out);
     if (kind == PARSE_SKIP)
@@ -867,153 +883,298 @@ static int resolve_new_line(fk_perf_reader *r, const char *s, size_t len, uint32
     return 0;
 }
 
-/* Lines go through a software pipeline. When a line is read, a frame line
- * is hashed and its slot in the line cache prefetched; PREFETCH_KEY lines
- * later, its slot has arrived and the key text it points to is prefetched;
- * PROCESS lines later, the line is compared and used. Every line, frame or
- * not, passes through the same ring, so lines are handled in input order.
- * The line cache is larger than the CPU caches on real captures, and this
- * way its misses overlap instead of stalling one after another. */
-#define RING         32 /* a power of two, > PROCESS */
-#define PREFETCH_KEY 6
-#define PROCESS      14
+/* ---- the line loop ------------------------------------------------------- */
 
-enum { LINE_FRAME, LINE_OTHER };
+/* The line cache is keyed by the text of a frame line after its address:
+ * "\t  7f3a1c2b4d10 malloc+0x14 (/usr/lib/libc.so.6)" by
+ * "malloc+0x14 (/usr/lib/libc.so.6)". The frames do not depend on the
+ * address (except for [unknown] symbols under --addrs, when whole lines
+ * are the keys), and real captures repeat a symbol and offset at many
+ * addresses: one has 168,000 distinct frame lines but 35,000 distinct
+ * texts after the address, 108,000 of the lines being "[unknown]
+ * ([unknown])" at garbage addresses. Fewer keys mean a cache that stays in
+ * the CPU's caches and far fewer new lines to parse.
+ *
+ * That is sound when the line splits the normal way: blanks, a run of word
+ * characters, one space, then text starting with a non-blank that the Perl
+ * pattern ^\s*(\w+)\s*(.+) \((\S*)\) matches from there. Its greedy
+ * matching tries that split first, so any line of that shape with other
+ * address characters gets the same symbol and module. A line that only
+ * matches by backtracking into the address is found out when its key is
+ * first resolved (resolve_new_line), and that key then sends every line with
+ * it to the whole-line path. Whole-line keys are told apart from address-
+ * free ones by KEY_WHOLE in their length. */
+#define KEY_WHOLE (UINT32_C(1) << 31)
 
-typedef struct pending_line {
-    const char *s;
-    size_t len;
-    uint64_t hash; /* LINE_FRAME: of s[0..len), which has no leading blanks */
-    uint64_t lineno;
-    int kind;
-} pending_line;
+/* What a key's slot in the line cache says, per java flag: 0 when not
+ * resolved yet; (frame id << 1) | 1 for a line that is exactly one frame,
+ * nearly every line; (result index + 1) << 1 for any other result;
+ * VALUE_WHOLE when lines with this address-free key need whole-line keys.
+ * The common case then costs no look-up beyond the slot. */
+#define VALUE_WHOLE UINT32_C(0xfffffffe)
 
-typedef struct pipeline {
-    pending_line ring[RING];
-    size_t head; /* lines pushed */
-    size_t tail; /* lines processed */
-} pipeline;
+static inline uint32_t slot_value(const fk_perf_reader *r, uint32_t index)
+{
+    const line_result *lr = &r->res[index];
+    if (lr->kind == RES_FRAMES && lr->n == 1 && r->res_frames[lr->off] < (UINT32_C(1) << 31))
+        return (r->res_frames[lr->off] << 1) | 1;
+    return (index + 1) << 1;
+}
 
-/* The result index of a frame line, from the line cache or resolved. */
-static int line_result_of(fk_perf_reader *r, const pending_line *pl, uint32_t *out)
+/* The hash of a key. Keys of 16 to 64 bytes (nearly all) are covered by up
+ * to four 16-byte pieces, each folded by its own multiply, so the multiplies
+ * overlap instead of forming one chain as in fkx_hash. */
+static inline uint64_t line_hash(const char *s, size_t n, uint64_t seed)
+{
+    if (n < 16 || n > 64)
+        return fkx_hash(s, n, seed) | 1;
+    const unsigned char *p = (const unsigned char *)s;
+    uint64_t h = fkx_hash_mix(fkx_load64(p) ^ seed, fkx_load64(p + 8) ^ FKX_K1) ^
+                 fkx_hash_mix(fkx_load64(p + n - 16) ^ FKX_K2, fkx_load64(p + n - 8) ^ (seed + n));
+    if (n > 32)
+        h += fkx_hash_mix(fkx_load64(p + 16) ^ FKX_K3, fkx_load64(p + 24) ^ seed) ^
+             fkx_hash_mix(fkx_load64(p + n - 32) ^ FKX_K0, fkx_load64(p + n - 24) ^ FKX_K2);
+    return fkx_hash_mix(h ^ FKX_K3, seed ^ FKX_K0) | 1;
+}
+
+/* Whether a[0..n) == b[0..n), with the same pieces as line_hash. */
+static inline int same_line(const char *a, const char *b, size_t n)
+{
+#if defined(__SSE2__)
+    if (n >= 16 && n <= 64) {
+#define LD(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
+        __m128i e = _mm_and_si128(_mm_cmpeq_epi8(LD(a), LD(b)),
+                                  _mm_cmpeq_epi8(LD(a + n - 16), LD(b + n - 16)));
+        if (n > 32)
+            e = _mm_and_si128(e, _mm_and_si128(_mm_cmpeq_epi8(LD(a + 16), LD(b + 16)),
+                                               _mm_cmpeq_epi8(LD(a + n - 32), LD(b + n - 32))));
+#undef LD
+        return _mm_movemask_epi8(e) == 0xffff;
+    }
+#endif
+    return fkx_same_bytes(a, b, n);
+}
+
+/* Where the address-free key of an indented frame line s[0..len) starts:
+ * after the blanks, a run of 1 to 16 word characters and one space, at a
+ * non-blank. 0 when the line has another shape (its key is then the whole
+ * line). */
+static inline size_t key_rest(const char *s, size_t len)
+{
+    size_t i = skip_blanks(s, len);
+#if defined(__SSE2__)
+    if (len - i >= 17) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* word characters: [0-9A-Za-z_]; bytes >= 0x80 are negative, so
+         * the signed compares leave them out */
+        __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+        __m128i word =
+            _mm_or_si128(_mm_or_si128(digit, alpha), _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+        unsigned wm = (unsigned)_mm_movemask_epi8(word);
+        unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+        unsigned run = (unsigned)__builtin_ctz(~wm); /* 16 when all are word characters */
+        if (run == 0)
+            return 0;
+        if (run < 16 ? !(sp >> run & 1) : s[i + 16] != ' ')
+            return 0;
+        size_t k = i + run + 1;
+        return k < len && !is_space((unsigned char)s[k]) ? k : 0;
+    }
+#endif
+    size_t j = i;
+    while (j < len && j - i < 16 && is_word((unsigned char)s[j]))
+        j++;
+    if (j == i || j + 1 >= len || s[j] != ' ' || is_space((unsigned char)s[j + 1]))
+        return 0;
+    return j + 1;
+}
+
+/* The line-cache slot for key s[0..len) tagged `whole` (0 or KEY_WHOLE),
+ * with hash h; added if new. */
+static inline int line_slot(fk_perf_reader *r, const char *s, size_t len, uint32_t whole,
+                            uint64_t h, sym_slot **out)
 {
     cache_table *t = &r->lines;
-    sym_slot *sl = NULL;
-    for (size_t pos = (size_t)pl->hash & t->mask;; pos = (pos + 1) & t->mask) {
+    uint32_t klen = (uint32_t)len | whole;
+    for (size_t pos = (size_t)h & t->mask;; pos = (pos + 1) & t->mask) {
         sym_slot *c = &t->slots[pos];
-        if (c->hash == pl->hash && c->key_len == pl->len &&
-            fkx_same_bytes(t->keys + c->key_off, pl->s, pl->len)) {
-            sl = c;
-            break;
+        if (c->hash == h && c->key_len == klen && same_line(t->keys + c->key_off, s, len)) {
+            *out = c;
+            return 0;
         }
         if (c->hash == 0)
             break;
     }
-    int err;
-    if (sl == NULL) {
-        char *k = NULL;
-        if ((err = table_add(t, pl->hash, pl->len, r->file, &sl, &k)) < 0)
-            return err;
-        memcpy(k, pl->s, pl->len);
+    char *k = NULL;
+    int err = table_add(t, h, len, r->file, out, &k);
+    if (err == 0) {
+        memcpy(k, s, len);
+        (*out)->key_len = klen;
     }
-    uint32_t *res_id = &sl->res[r->java ? 1 : 0];
-    if (*res_id == 0) {
+    return err;
+}
+
+/* The slot value of the frame line s[0..len) by its whole text. */
+static int whole_line_value(fk_perf_reader *r, const char *s, size_t len, uint32_t *value)
+{
+    sym_slot *sl;
+    int err = line_slot(r, s, len, KEY_WHOLE, line_hash(s, len, r->seed ^ KEY_WHOLE), &sl);
+    if (err < 0)
+        return err;
+    uint32_t *v = &sl->res[r->java];
+    if (*v == 0) {
+        size_t i = skip_blanks(s, len);
         uint32_t index;
-        if ((err = resolve_new_line(r, pl->s, pl->len, &index)) < 0)
+        if ((err = resolve_new_line(r, s + i, len - i, NULL, &index)) < 0)
             return err;
-        *res_id = index + 1; /* the line table is not touched by resolve */
+        *v = slot_value(r, index);
     }
-    *out = *res_id - 1;
+    *value = *v;
     return 0;
 }
 
-static int use_frame_line(fk_perf_reader *r, const pending_line *pl, fk_diag *diag)
+/* The value for a slot not resolved yet, keyed by the text at s + koff
+ * (koff 0: the whole line). */
+static int resolve_line(fk_perf_reader *r, const char *s, size_t len, size_t koff,
+                        uint32_t *value)
 {
+    if (koff == 0)
+        return whole_line_value(r, s, len, value);
+    size_t i = skip_blanks(s, len);
     uint32_t index;
-    int err = line_result_of(r, pl, &index);
+    int rc = resolve_new_line(r, s + i, len - i, s + koff, &index);
+    if (rc < 0)
+        return rc;
+    *value = rc == 0 ? slot_value(r, index) : VALUE_WHOLE;
+    return 0;
+}
+
+/* The uncommon values: several frames, none, an unusable line, or a line
+ * to look up whole. */
+static int frame_line_other(fk_perf_reader *r, uint32_t value, const char *s, size_t len,
+                            uint64_t lineno, fk_diag *diag)
+{
+    int err;
+    if (value == VALUE_WHOLE) {
+        if ((err = whole_line_value(r, s, len, &value)) < 0)
+            return err;
+        if (value & 1) {
+            if (!r->have_pname)
+                return 0;
+            if (r->spos <= 1 && (err = stack_room(r, 1, lineno)) < 0)
+                return err;
+            r->stk[--r->spos] = value >> 1;
+            return 0;
+        }
+    }
+    const line_result *lr = &r->res[(value >> 1) - 1];
+    if (lr->kind == RES_BAD) {
+        size_t i = skip_blanks(s, len);
+        return fk_diag_report(diag, "unrecognized line", r->file, lineno, s + i, len - i);
+    }
+    if (!r->have_pname || lr->kind == RES_SKIP || lr->n == 0)
+        return 0;
+    if (r->spos <= lr->n && (err = stack_room(r, lr->n, lineno)) < 0)
+        return err;
+    const uint32_t *f = r->res_frames + lr->off;
+    for (uint32_t j = lr->n; j-- > 0;)
+        r->stk[--r->spos] = f[j];
+    return 0;
+}
+
+/* A frame line s[0..len) whose key starts at koff (0: the whole line) and
+ * hashes to h. */
+static inline int frame_line(fk_perf_reader *r, const char *s, size_t len, size_t koff,
+                             uint64_t h, uint64_t lineno, fk_diag *diag)
+{
+    sym_slot *sl;
+    int err = line_slot(r, s + koff, len - koff, koff ? 0 : KEY_WHOLE, h, &sl);
     if (err < 0)
         return err;
-    const line_result *lr = &r->res[index];
-    if (lr->kind == RES_BAD)
-        return fk_diag_report(diag, "unrecognized line", r->file, pl->lineno, pl->s, pl->len);
-    if (!r->have_pname || lr->kind == RES_SKIP)
-        return 0;
-    if (r->nsample >= FK_LIMIT_STACK_DEPTH)
-        return fkx_error_set(FK_ELIMIT, "%s:%llu: a sample has more than %zu frames", r->file,
-                             (unsigned long long)pl->lineno, (size_t)FK_LIMIT_STACK_DEPTH);
-    if (r->nsample == r->sample_cap && (err = fkx_grow((void **)&r->sample, &r->sample_cap,
-                                                       r->nsample + 1, sizeof *r->sample)) < 0)
+    uint32_t *v = &sl->res[r->java];
+    if (__builtin_expect(*v == 0, 0) && (err = resolve_line(r, s, len, koff, v)) < 0)
         return err;
-    r->sample[r->nsample++] = index;
+    uint32_t value = *v;
+    if (__builtin_expect((value & 1) == 0, 0))
+        return frame_line_other(r, value, s, len, lineno, diag);
+    if (!r->have_pname)
+        return 0;
+    if (__builtin_expect(r->spos <= 1, 0) && (err = stack_room(r, 1, lineno)) < 0)
+        return err;
+    r->stk[--r->spos] = value >> 1;
     return 0;
 }
 
 /* Any line that is not an indented frame line. */
-static int use_other_line(fk_perf_reader *r, const pending_line *pl, fk_diag *diag)
+static int other_line(fk_perf_reader *r, const char *s, size_t len, uint64_t lineno,
+                      fk_diag *diag)
 {
-    if (pl->len == 0)
+    if (len == 0)
         return end_sample(r);
-    if (pl->s[0] == '#')
+    if (s[0] == '#')
         return 0;
     int matched;
-    int err = header_line(r, pl->s, pl->len, &matched, diag);
-    if (err == 0 && !matched) {
-        /* a frame line without leading blanks */
-        pending_line fl = *pl;
-        fl.hash = fkx_hash(pl->s, pl->len, r->seed) | 1;
-        err = use_frame_line(r, &fl, diag);
-    }
+    int err = header_line(r, s, len, &matched, diag);
+    if (err == 0 && !matched) /* a frame line without leading blanks */
+        err = frame_line(r, s, len, 0, line_hash(s, len, r->seed ^ KEY_WHOLE), lineno, diag);
     return err;
 }
 
-/* Process the oldest line of the pipeline. */
-static inline int pipeline_step(fk_perf_reader *r, pipeline *pp, fk_diag *diag)
-{
-    const pending_line *pl = &pp->ring[pp->tail++ & (RING - 1)];
-    return pl->kind == LINE_FRAME ? use_frame_line(r, pl, diag) : use_other_line(r, pl, diag);
-}
+/* Lines go through in batches. For each line of a batch, the key of a frame
+ * line is found and hashed and its line-cache slot prefetched; then the
+ * slots that have arrived have their key text prefetched; then the lines
+ * are used, in input order. This way the cache misses of a batch overlap
+ * instead of stalling one after another. */
+#define BATCH 16
 
-/* Process every line still in the pipeline. */
-static int pipeline_drain(fk_perf_reader *r, pipeline *pp, fk_diag *diag)
-{
-    int err = 0;
-    while (pp->tail < pp->head && err == 0)
-        err = pipeline_step(r, pp, diag);
-    pp->tail = pp->head;
-    return err;
-}
+typedef struct line_batch {
+    const char *s[BATCH];
+    size_t len[BATCH];
+    size_t koff[BATCH];   /* where the key starts (0: the whole line) */
+    uint64_t hash[BATCH]; /* of the key; 0 for a line that is not indented */
+    size_t n;
+} line_batch;
 
-/* Read one line of input (without its newline) into the pipeline. */
-static inline int pipeline_push(fk_perf_reader *r, pipeline *pp, const char *line, size_t len,
-                                uint64_t lineno, fk_diag *diag)
+static inline void batch_add(fk_perf_reader *r, line_batch *b, const char *s, size_t len)
 {
-    if (len > 0 && line[len - 1] == '\r')
+    if (len > 0 && s[len - 1] == '\r')
         len--;
-    pending_line *pl = &pp->ring[pp->head & (RING - 1)];
-    pl->lineno = lineno;
-    if (len > 0 && is_space((unsigned char)line[0])) {
-        size_t i = skip_blanks(line, len);
-        pl->s = line + i;
-        pl->len = len - i;
-        pl->kind = LINE_FRAME;
-        pl->hash = fkx_hash(pl->s, pl->len, r->seed) | 1;
-        __builtin_prefetch(&r->lines.slots[(size_t)pl->hash & r->lines.mask]);
-    } else {
-        pl->s = line;
-        pl->len = len;
-        pl->kind = LINE_OTHER;
+    size_t i = b->n++;
+    b->s[i] = s;
+    b->len[i] = len;
+    b->hash[i] = 0;
+    if (len > 0 && is_space((unsigned char)s[0])) {
+        size_t k = r->opts.include_addrs || r->opts.whole_line_keys ? 0 : key_rest(s, len);
+        uint64_t h = line_hash(s + k, len - k, k ? r->seed : r->seed ^ KEY_WHOLE);
+        b->koff[i] = k;
+        b->hash[i] = h;
+        __builtin_prefetch(&r->lines.slots[(size_t)h & r->lines.mask]);
     }
-    pp->head++;
-    if (pp->head - pp->tail > PREFETCH_KEY) {
-        const pending_line *q = &pp->ring[(pp->head - PREFETCH_KEY - 1) & (RING - 1)];
-        if (q->kind == LINE_FRAME) {
-            const sym_slot *c = &r->lines.slots[(size_t)q->hash & r->lines.mask];
-            if (c->hash == q->hash)
-                __builtin_prefetch(r->lines.keys + c->key_off);
-        }
+}
+
+/* Use the batch's lines, the first one being line number lineno + 1. */
+static int batch_run(fk_perf_reader *r, line_batch *b, uint64_t lineno, fk_diag *diag)
+{
+    const cache_table *t = &r->lines;
+    size_t n = b->n;
+    b->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sym_slot *c = &t->slots[(size_t)b->hash[i] & t->mask];
+        if (b->hash[i] != 0 && c->hash == b->hash[i])
+            __builtin_prefetch(t->keys + c->key_off);
     }
-    if (pp->head - pp->tail > PROCESS)
-        return pipeline_step(r, pp, diag);
+    for (size_t i = 0; i < n; i++) {
+        int err = b->hash[i] != 0
+                      ? frame_line(r, b->s[i], b->len[i], b->koff[i], b->hash[i], lineno + 1 + i,
+                                   diag)
+                      : other_line(r, b->s[i], b->len[i], lineno + 1 + i, diag);
+        if (err < 0)
+            return err;
+    }
     return 0;
 }
 
@@ -1023,11 +1184,11 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
     size_t size;
     int rc, err = 0;
     uint64_t before = r->samples;
-    pipeline pp;
-    pp.head = pp.tail = 0;
     r->file = lines->in->name;
     r->have_pname = 0;
-    r->nsample = 0;
+    r->spos = r->stk_cap;
+    line_batch b;
+    b.n = 0;
     while ((rc = fkx_lines_window(lines, &data, &size)) > 0) {
         uint64_t lineno = lines->lineno;
         size_t start = 0;
@@ -1041,18 +1202,25 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
                 for (size_t i = blk; i < size; i++)
                     m |= (uint64_t)(data[i] == '\n') << (i - blk);
             }
-            while (m != 0 && err == 0) {
+            while (m != 0) {
                 size_t nl = blk + (size_t)__builtin_ctzll(m);
                 m &= m - 1;
-                err = pipeline_push(r, &pp, data + start, nl - start, ++lineno, diag);
+                batch_add(r, &b, data + start, nl - start);
                 start = nl + 1;
+                if (b.n == BATCH) {
+                    if ((err = batch_run(r, &b, lineno, diag)) < 0)
+                        break;
+                    lineno += BATCH;
+                }
             }
         }
         if (err == 0 && start < size) /* the last line of the input, without '\n' */
-            err = pipeline_push(r, &pp, data + start, size - start, ++lineno, diag);
+            batch_add(r, &b, data + start, size - start);
         /* the window's text goes away on consume: finish what points into it */
+        size_t rest = b.n;
         if (err == 0)
-            err = pipeline_drain(r, &pp, diag);
+            err = batch_run(r, &b, lineno, diag);
+        lineno += rest;
         fkx_lines_consume(lines, size, lineno - lines->lineno);
         if (err < 0)
             return err;

@@ -9,11 +9,44 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #define RAW_CHUNK ((size_t)128 << 10)
+
+/* Regular files from this size on are mapped rather than read: the kernel's
+ * copy into a buffer costs more than the parsing of a fast reader. Lines read
+ * from a mapping are handed out in windows of at most DIRECT_WINDOW bytes,
+ * and the pages behind are dropped from the mapping every DIRECT_WINDOW
+ * bytes, so the resident size stays flat whatever the file size. */
+#define MAP_MIN_BYTES ((size_t)1 << 20)
+#define DIRECT_WINDOW ((size_t)8 << 20)
+
+/* Map the regular file open at in->fd as the input's raw bytes. Returns 1 if
+ * mapped; 0 (nothing changed) for small or special files, or on any error:
+ * read() then does the work. */
+static int map_file(fkx_input *in)
+{
+    struct stat st;
+    if (fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)MAP_MIN_BYTES ||
+        (uint64_t)st.st_size > SIZE_MAX / 2)
+        return 0;
+    size_t len = (size_t)st.st_size;
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, in->fd, 0);
+    if (m == MAP_FAILED)
+        return 0;
+    in->map = m;
+    in->map_len = len;
+    in->raw = m;
+    in->raw_len = len;
+    in->raw_offset = len;
+    in->raw_eof = 1;
+    return 1;
+}
 
 int fkx_input_open(fkx_input *in, const char *path)
 {
@@ -28,6 +61,8 @@ int fkx_input_open(fkx_input *in, const char *path)
         if (in->fd < 0)
             return fkx_error_set(FK_EIO, "%s: %s", path, strerror(errno));
         in->owns_fd = 1;
+        if (map_file(in))
+            return 0;
     }
     in->raw = fkx_malloc(RAW_CHUNK);
     in->owns_raw = 1;
@@ -125,12 +160,14 @@ static int read_gzip(fkx_input *in, unsigned char *buf, size_t cap, size_t *got)
                 return err;
             continue;
         }
+        size_t avail = in->raw_len - in->raw_pos;
+        uInt given = avail > UINT_MAX ? UINT_MAX : (uInt)avail; /* a mapping may be larger */
         z->next_in = in->raw + in->raw_pos;
-        z->avail_in = (uInt)(in->raw_len - in->raw_pos);
+        z->avail_in = given;
         z->next_out = buf;
         z->avail_out = (uInt)cap;
         int rc = inflate(z, Z_NO_FLUSH);
-        in->raw_pos = in->raw_len - z->avail_in;
+        in->raw_pos += given - z->avail_in;
         *got = cap - z->avail_out;
         if (rc == Z_STREAM_END) {
             in->z_done = 1;
@@ -213,13 +250,44 @@ void fkx_input_close(fkx_input *in)
     in->owns_fd = 0;
     if (in->owns_raw)
         fkx_free(in->raw);
+    if (in->map != NULL)
+        munmap(in->map, in->map_len);
+    in->map = NULL;
     in->raw = NULL;
+}
+
+/* Whether the input is plain text already in memory (a mapping or
+ * fkx_input_open_memory): then lines are views into it, with no copy. */
+static int input_direct(fkx_input *in)
+{
+    if (!in->raw_eof || in->raw_pos != 0 || in->out_offset != 0)
+        return 0;
+    if (!in->sniffed) {
+        in->sniffed = 1;
+        int err;
+        if (in->raw_len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b &&
+            (err = start_gzip(in)) < 0)
+            return err;
+    }
+    return !in->gzip; /* gzip is inflated through the line buffer */
 }
 
 int fkx_lines_init(fkx_lines *l, fkx_input *in)
 {
     memset(l, 0, sizeof *l);
     l->in = in;
+    int direct = input_direct(in);
+    if (direct < 0)
+        return direct;
+    if (direct) {
+        l->direct = 1;
+        l->buf = (char *)in->raw;
+        l->cap = l->end = in->raw_len;
+        l->eof = 1;
+        in->raw_pos = in->raw_len;
+        in->out_offset = in->raw_len;
+        return 0;
+    }
     l->cap = FK_INPUT_CHUNK_BYTES;
     l->buf = fkx_malloc(l->cap);
     return l->buf ? 0 : FK_ENOMEM;
@@ -265,6 +333,8 @@ int fkx_lines_peek(fkx_lines *l, const char **data, size_t *len)
     }
     *data = l->buf + l->start;
     *len = l->end - l->start;
+    if (l->direct && *len > FK_INPUT_CHUNK_BYTES) /* as much as a buffer would show */
+        *len = FK_INPUT_CHUNK_BYTES;
     return 0;
 }
 
@@ -299,8 +369,33 @@ int fkx_lines_next(fkx_lines *l, const char **line, size_t *len)
     }
 }
 
+/* fkx_lines_window for a direct input: up to DIRECT_WINDOW bytes of whole
+ * lines, and a line that does not end within them is too long. */
+static int direct_window(fkx_lines *l, const char **data, size_t *len)
+{
+    size_t avail = l->end - l->start;
+    if (avail == 0)
+        return 0;
+    *data = l->buf + l->start;
+    if (avail <= DIRECT_WINDOW) {
+        *len = avail;
+        return 1;
+    }
+    const char *nl = memrchr(*data, '\n', DIRECT_WINDOW);
+    if (nl == NULL) {
+        nl = memchr(*data + DIRECT_WINDOW, '\n', avail - DIRECT_WINDOW);
+        if (nl == NULL || (size_t)(nl - *data) >= FK_LIMIT_LINE_BYTES)
+            return fkx_error_set(FK_ELIMIT, "%s:%llu: line longer than %zu bytes", l->in->name,
+                                 (unsigned long long)(l->lineno + 1), FK_LIMIT_LINE_BYTES);
+    }
+    *len = (size_t)(nl - *data) + 1;
+    return 1;
+}
+
 int fkx_lines_window(fkx_lines *l, const char **data, size_t *len)
 {
+    if (l->direct)
+        return direct_window(l, data, len);
     for (;;) {
         size_t avail = l->end - l->start;
         if (avail > 0) {
@@ -324,12 +419,20 @@ void fkx_lines_consume(fkx_lines *l, size_t len, uint64_t nlines)
     l->line_offset = l->consumed + l->start + len;
     l->start += len;
     l->lineno += nlines;
+    /* Drop the mapped pages behind (whole pages of a mapping only: memory
+     * given to fkx_input_open_memory is the caller's). */
+    if (l->direct && l->in->map != NULL && l->start - l->released >= DIRECT_WINDOW) {
+        size_t upto = l->start & ~(size_t)4095;
+        madvise(l->buf + l->released, upto - l->released, MADV_DONTNEED);
+        l->released = upto;
+    }
 }
 
 void fkx_lines_free(fkx_lines *l)
 {
     if (l == NULL)
         return;
-    fkx_free(l->buf);
+    if (!l->direct)
+        fkx_free(l->buf);
     l->buf = NULL;
 }

@@ -4,10 +4,15 @@
  * fkx_input opens a path ("-" or NULL is stdin), looks at the first bytes and,
  * when they are a gzip header, inflates as it reads (several concatenated
  * gzip members are one stream, as with gzip -d). Nothing is read ahead beyond
- * one chunk, so memory stays flat whatever the input size.
+ * one chunk, so memory stays flat whatever the input size. Regular files of
+ * 1 MiB or more are mapped instead of read (the copy that read() makes costs
+ * more than a fast parser); a file that shrinks while it is being read can
+ * then end the process with SIGBUS, as with any mapped-file reader.
  *
  * fkx_lines splits an input into lines without copying: each line is a
- * (pointer, length) view into the reader's buffer, valid until the next call.
+ * (pointer, length) view into the reader's buffer (or straight into a mapped
+ * file or memory input, which is then never copied), valid until the next
+ * call. Line text is read-only.
  * The newline is not included; a final line without one is still returned.
  * Lines longer than FK_LIMIT_LINE_BYTES fail with FK_ELIMIT.
  */
@@ -29,6 +34,8 @@ typedef struct fkx_input {
     void *z;      /* z_stream when gzip */
     unsigned char *raw;
     size_t raw_len, raw_pos;
+    void *map; /* the file, when it is mapped (raw points into it) */
+    size_t map_len;
     uint64_t raw_offset; /* bytes read from the file so far */
     uint64_t out_offset; /* bytes delivered so far (decompressed) */
 } fkx_input;
@@ -52,6 +59,8 @@ typedef struct fkx_lines {
     char *buf;
     size_t cap, start, end;
     int eof;
+    int direct;      /* buf is the input's own memory (see fkx_lines_init) */
+    size_t released; /* direct: bytes of buf whose pages were dropped */
     uint64_t lineno;      /* 1-based number of the line last returned */
     uint64_t line_offset; /* byte offset (decompressed) of that line */
     uint64_t consumed;    /* byte offset of buf[start] */

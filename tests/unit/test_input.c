@@ -236,6 +236,100 @@ static void lines_cross_chunks_and_long_lines(void **state)
     free(data);
 }
 
+/* Files of 1 MiB or more are mapped, and their lines are views into the
+ * mapping, in windows whose pages are dropped behind. Windows must still be
+ * whole lines, in order, with a line longer than a window kept whole. */
+static void mapped_files_read_like_buffered_ones(void **state)
+{
+    (void)state;
+    size_t cap = 40u << 20, total = 0, nl = 0;
+    char *data = malloc(cap);
+    while (total < (12u << 20)) {
+        total += (size_t)sprintf(data + total, "line %zu of a mapped file\n", nl);
+        nl++;
+    }
+    memset(data + total, 'z', 9u << 20); /* longer than a window */
+    total += 9u << 20;
+    data[total++] = '\n';
+    nl++;
+    while (total < (30u << 20)) {
+        total += (size_t)sprintf(data + total, "more %zu\n", nl);
+        nl++;
+    }
+    memcpy(data + total, "last, no newline", 16);
+    total += 16;
+    nl++;
+    char path[128];
+    path_of(path, sizeof path, "mapped.txt");
+    write_file(path, data, total);
+
+    fkx_input in;
+    assert_int_equal(fkx_input_open(&in, path), 0);
+    assert_non_null(in.map);
+    fkx_lines l;
+    assert_int_equal(fkx_lines_init(&l, &in), 0);
+    assert_true(l.direct);
+    const char *w;
+    size_t wlen, seen = 0, windows = 0;
+    uint64_t lines = 0;
+    int rc;
+    while ((rc = fkx_lines_window(&l, &w, &wlen)) > 0) {
+        assert_true(seen + wlen <= total);
+        assert_memory_equal(w, data + seen, wlen);
+        assert_true(w[wlen - 1] == '\n' || seen + wlen == total);
+        uint64_t k = 0;
+        for (size_t i = 0; i < wlen; i++)
+            k += w[i] == '\n';
+        if (seen + wlen == total && w[wlen - 1] != '\n')
+            k++;
+        fkx_lines_consume(&l, wlen, k);
+        seen += wlen;
+        lines += k;
+        windows++;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(seen, total);
+    assert_int_equal(lines, nl);
+    assert_true(windows >= 4);
+    assert_true(l.released > 0);
+    fkx_lines_free(&l);
+    fkx_input_close(&in);
+
+    /* line by line */
+    char *joined;
+    size_t n;
+    assert_int_equal(read_lines(path, &joined, &n), 0);
+    assert_int_equal(n, nl);
+    assert_int_equal(strlen(joined), total + 1);
+    free(joined);
+
+    /* gzip'd and still over 1 MiB: the mapping feeds the inflater */
+    uint64_t x = 88172645463325252ull;
+    total = 0;
+    nl = 0;
+    while (total < (3u << 20)) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        data[total++] = (x & 63) == 0 ? '\n' : (char)('!' + (x >> 8) % 90);
+        nl += data[total - 1] == '\n';
+    }
+    data[total++] = '\n';
+    nl++;
+    size_t glen;
+    unsigned char *g = gzip_bytes(data, total, &glen);
+    assert_true(glen >= (1u << 20));
+    path_of(path, sizeof path, "mapped.gz");
+    write_file(path, g, glen);
+    assert_int_equal(fkx_input_open(&in, path), 0);
+    assert_non_null(in.map);
+    fkx_input_close(&in);
+    assert_int_equal(read_lines(path, &joined, &n), 0);
+    assert_int_equal(n, nl);
+    assert_int_equal(strlen(joined), total);
+    free(joined);
+    free(g);
+    free(data);
+}
+
 static void missing_file_names_the_path(void **state)
 {
     (void)state;
@@ -297,6 +391,7 @@ int main(void)
         cmocka_unit_test(memory_input_reads_like_a_file),
         cmocka_unit_test(truncated_and_corrupt_gzip),
         cmocka_unit_test(lines_cross_chunks_and_long_lines),
+        cmocka_unit_test(mapped_files_read_like_buffered_ones),
         cmocka_unit_test(missing_file_names_the_path),
         cmocka_unit_test(output_is_whole_or_nothing),
     };

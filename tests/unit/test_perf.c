@@ -229,6 +229,32 @@ static void unrecognized_lines_are_counted_once(void **state)
     assert_non_null(strstr(fk_error_last()->message, ":3: unrecognized line"));
 }
 
+/* The frame-line cache is keyed by the text after the address. Lines whose
+ * split depends on the address (Perl's regex backtracks into it) or that
+ * have no plain address must still come out as stackcollapse-perf.pl has
+ * them; the expected frames are what its regex gives. */
+static void lines_keyed_after_the_address(void **state)
+{
+    (void)state;
+    const char *text = "p 1 1.0: cycles:\n\t  abc (mod)\n\n"        /* pc ab, symbol c */
+                       "p 1 1.0: cycles:\n\t  abd (mod)\n\n"        /* same key, symbol d */
+                       "p 1 1.0: cycles:\n\t  abc (mod)\n\n"        /* cached the whole-line way */
+                       "p 1 1.0: cycles:\n\t  ff-ff foo (mod)\n\n"  /* symbol "-ff foo" */
+                       "p 1 1.0: cycles:\n\t 0123456789abcdef01 foo (mod)\n\n" /* 18 digits */
+                       "p 1 1.0: cycles:\n\t  1234  foo (mod)\n\n"  /* two blanks */
+                       "p 1 1.0: cycles:\n\t  12 (x) (mod)\n\n"     /* symbol "(x)": dropped */
+                       "p 1 1.0: cycles:\n\t  5678 foo (mod)\n\t  9abc foo (mod)\n\n";
+    fk_perf_opts o = {0};
+    const char *want = "p 1\np;-ff foo 1\np;c 2\np;d 1\np;foo 2\np;foo;foo 1\n";
+    expect(text, &o, want);
+    o.whole_line_keys = 1;
+    expect(text, &o, want);
+    /* under --addrs an [unknown] frame depends on its address */
+    fk_perf_opts a = {.include_addrs = 1};
+    expect("p 1 1.0: cycles:\n\t 10 [unknown] (/bin/p)\n\t 20 [unknown] (/bin/p)\n\n", &a,
+           "p;[p <20>];[p <10>] 1\n");
+}
+
 static void deep_stack(void **state)
 {
     (void)state;
@@ -262,6 +288,7 @@ int main(void)
         cmocka_unit_test(names_kept_whole),
         cmocka_unit_test(crlf_and_odd_lines),
         cmocka_unit_test(unrecognized_lines_are_counted_once),
+        cmocka_unit_test(lines_keyed_after_the_address),
         cmocka_unit_test(deep_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
