@@ -26,6 +26,8 @@
 
 #include <string.h>
 
+#define PENDING 4 /* a power of two; see fk_perf_reader.pend */
+
 /* Result of processing one distinct frame line. */
 enum { RES_FRAMES = 0, RES_SKIP = 1, RES_BAD = 2 };
 
@@ -92,6 +94,17 @@ struct fk_perf_reader {
      * the process name. */
     uint32_t *stk;
     size_t stk_cap, spos;
+    /* Finished samples wait here for up to PENDING - 1 more samples before
+     * they are added to the profile, prefetched a stage further each time
+     * (see fk_profile_prefetch): the stack table is larger than the CPU's
+     * caches, and its look-ups would otherwise stall one after another. */
+    struct pending_stack {
+        uint32_t *buf; /* the stack is buf[pos..cap) */
+        size_t cap, pos;
+        double period;
+        uint64_t hash;
+    } pend[4];
+    size_t pend_head, pend_tail; /* samples pushed, samples added */
     uint64_t samples;
 
     fkx_buf head;        /* the last header up to the blank after PID/TID */
@@ -180,10 +193,13 @@ static int contains(const char *s, size_t len, const char *needle)
     return len >= n && memmem(s, len, needle, n) != NULL;
 }
 
+/* Tables start with room for 64k keys (a large capture has about 35,000 of
+ * each kind), so they seldom grow; their pages are only touched as slots
+ * fill, so a small input costs little. */
 static int table_init(cache_table *t)
 {
     memset(t, 0, sizeof *t);
-    t->mask = 4095;
+    t->mask = ((size_t)1 << 17) - 1;
     t->slots = fkx_big_alloc((t->mask + 1) * sizeof *t->slots);
     t->keys_cap = (size_t)1 << 20;
     t->keys = fkx_big_alloc(t->keys_cap);
@@ -267,7 +283,14 @@ int fk_perf_reader_new(fk_perf_reader **out, fk_profile *p, const fk_perf_opts *
     r->seed = fkx_hash_seed();
     r->stk_cap = r->spos = 1024;
     r->stk = fkx_malloc(r->stk_cap * sizeof *r->stk);
-    int err = r->stk ? table_init(&r->lines) : FK_ENOMEM;
+    int err = r->stk ? 0 : FK_ENOMEM;
+    for (size_t i = 0; i < PENDING && err == 0; i++) {
+        r->pend[i].cap = 1024;
+        r->pend[i].buf = fkx_malloc(r->pend[i].cap * sizeof *r->pend[i].buf);
+        err = r->pend[i].buf ? 0 : FK_ENOMEM;
+    }
+    if (err == 0)
+        err = table_init(&r->lines);
     if (err == 0)
         err = table_init(&r->syms);
     if (err == 0 && opts->event_filter != NULL) {
@@ -296,6 +319,8 @@ void fk_perf_reader_free(fk_perf_reader *r)
     fkx_free(r->res);
     fkx_free(r->res_frames);
     fkx_free(r->stk);
+    for (size_t i = 0; i < PENDING; i++)
+        fkx_free(r->pend[i].buf);
     fkx_free(r);
 }
 
@@ -687,17 +712,51 @@ static int stack_room(fk_perf_reader *r, size_t need, uint64_t lineno)
     return 0;
 }
 
+/* Add the oldest pending sample to the profile. */
+static int add_pending(fk_perf_reader *r)
+{
+    struct pending_stack *ps = &r->pend[r->pend_tail++ & (PENDING - 1)];
+    double v = ps->period;
+    return fk_profile_add_hashed(r->p, ps->buf + ps->pos, ps->cap - ps->pos, ps->hash, &v, NULL);
+}
+
 static int end_sample(fk_perf_reader *r)
 {
     int err = 0;
     if (r->have_pname) {
         r->stk[--r->spos] = r->pname;
-        double v = r->period;
-        err = fk_profile_add(r->p, r->stk + r->spos, r->stk_cap - r->spos, &v, NULL);
+        if (r->pend_head - r->pend_tail == PENDING - 1)
+            err = add_pending(r);
+        /* the sample's buffer becomes a pending one, and a free pending
+         * buffer the one for the next sample */
+        struct pending_stack *ps = &r->pend[r->pend_head++ & (PENDING - 1)];
+        uint32_t *buf = ps->buf;
+        size_t cap = ps->cap;
+        ps->buf = r->stk;
+        ps->cap = r->stk_cap;
+        ps->pos = r->spos;
+        ps->period = r->period;
+        ps->hash = fk_profile_stack_hash(r->p, ps->buf + ps->pos, ps->cap - ps->pos);
+        r->stk = buf;
+        r->stk_cap = cap;
+        fk_profile_prefetch(r->p, ps->hash, 0);
+        for (size_t k = 1; k < PENDING - 1 && k < r->pend_head - r->pend_tail; k++)
+            fk_profile_prefetch(r->p, r->pend[(r->pend_head - 1 - k) & (PENDING - 1)].hash,
+                                (int)k);
         r->samples++;
         r->have_pname = 0;
     }
     r->spos = r->stk_cap;
+    return err;
+}
+
+/* Add every pending sample. */
+static int flush_pending(fk_perf_reader *r)
+{
+    int err = 0;
+    while (r->pend_tail < r->pend_head && err == 0)
+        err = add_pending(r);
+    r->pend_tail = r->pend_head;
     return err;
 }
 
@@ -961,6 +1020,27 @@ static inline int same_line(const char *a, const char *b, size_t n)
  * line). */
 static inline size_t key_rest(const char *s, size_t len)
 {
+#if defined(__SSE2__)
+    /* perf prints "\t%16lx ": the address right-aligned in columns 1-16
+     * and the key from column 18. Check that shape first with one load:
+     * blanks, then only word characters, a space at 17, a non-blank at 18. */
+    if (len > 18 && s[17] == ' ' && !is_space((unsigned char)s[18])) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+        unsigned blank = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+        __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        __m128i word = _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                       _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
+                         _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)))),
+            _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+        unsigned wm = (unsigned)_mm_movemask_epi8(word);
+        /* blanks form a prefix, word characters all the rest, at least one */
+        if ((blank & (blank + 1)) == 0 && wm == (~blank & 0xffffu) && wm != 0)
+            return 18;
+    }
+#endif
     size_t i = skip_blanks(s, len);
 #if defined(__SSE2__)
     if (len - i >= 17) {
@@ -1124,12 +1204,14 @@ static int other_line(fk_perf_reader *r, const char *s, size_t len, uint64_t lin
     return err;
 }
 
-/* Lines go through in batches. For each line of a batch, the key of a frame
- * line is found and hashed and its line-cache slot prefetched; then the
- * slots that have arrived have their key text prefetched; then the lines
- * are used, in input order. This way the cache misses of a batch overlap
- * instead of stalling one after another. */
-#define BATCH 16
+/* Lines go through in batches, three stages apart. When a batch has been
+ * read, the key of each frame line was found and hashed and its line-cache
+ * slot prefetched; then the batch before it, whose slots have arrived by
+ * now, has its key text prefetched; then the batch before that one is used,
+ * its lines in input order. So the cache misses of the look-ups overlap
+ * with the reading of the next lines instead of stalling one after another. */
+#define BATCH  16
+#define STAGES 3
 
 typedef struct line_batch {
     const char *s[BATCH];
@@ -1137,7 +1219,13 @@ typedef struct line_batch {
     size_t koff[BATCH];   /* where the key starts (0: the whole line) */
     uint64_t hash[BATCH]; /* of the key; 0 for a line that is not indented */
     size_t n;
+    uint64_t lineno; /* of the batch's first line */
 } line_batch;
+
+typedef struct batch_ring {
+    line_batch b[STAGES];
+    size_t filled, keyed, used; /* batches read, key-prefetched, used */
+} batch_ring;
 
 static inline void batch_add(fk_perf_reader *r, line_batch *b, const char *s, size_t len)
 {
@@ -1156,26 +1244,78 @@ static inline void batch_add(fk_perf_reader *r, line_batch *b, const char *s, si
     }
 }
 
-/* Use the batch's lines, the first one being line number lineno + 1. */
-static int batch_run(fk_perf_reader *r, line_batch *b, uint64_t lineno, fk_diag *diag)
+/* Stage 2: prefetch the key text of the slots that match. */
+static inline void batch_keys(fk_perf_reader *r, const line_batch *b)
 {
     const cache_table *t = &r->lines;
-    size_t n = b->n;
-    b->n = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < b->n; i++) {
         const sym_slot *c = &t->slots[(size_t)b->hash[i] & t->mask];
         if (b->hash[i] != 0 && c->hash == b->hash[i])
             __builtin_prefetch(t->keys + c->key_off);
     }
+}
+
+/* Stage 3: use the batch's lines. */
+static int batch_use(fk_perf_reader *r, line_batch *b, fk_diag *diag)
+{
+    size_t n = b->n;
+    b->n = 0;
     for (size_t i = 0; i < n; i++) {
-        int err = b->hash[i] != 0
-                      ? frame_line(r, b->s[i], b->len[i], b->koff[i], b->hash[i], lineno + 1 + i,
-                                   diag)
-                      : other_line(r, b->s[i], b->len[i], lineno + 1 + i, diag);
-        if (err < 0)
+        uint64_t h = b->hash[i];
+        int err;
+        if (h == 0) {
+            if ((err = other_line(r, b->s[i], b->len[i], b->lineno + i, diag)) < 0)
+                return err;
+            continue;
+        }
+        /* the common case inline: the key's first slot holds it, with a
+         * one-frame value, in a sample being kept, with room in the stack */
+        const char *key = b->s[i] + b->koff[i];
+        size_t klen = b->len[i] - b->koff[i];
+        const sym_slot *c = &r->lines.slots[(size_t)h & r->lines.mask];
+        uint32_t tagged = (uint32_t)klen | (b->koff[i] ? 0 : KEY_WHOLE);
+        if (c->hash == h && c->key_len == tagged && r->have_pname && r->spos > 1 &&
+            same_line(r->lines.keys + c->key_off, key, klen)) {
+            uint32_t v = c->res[r->java];
+            if (v & 1) {
+                r->stk[--r->spos] = v >> 1;
+                continue;
+            }
+        }
+        if ((err = frame_line(r, b->s[i], b->len[i], b->koff[i], h, b->lineno + i, diag)) < 0)
             return err;
     }
     return 0;
+}
+
+/* A batch has been read: move the ones before it along. */
+static inline int ring_step(fk_perf_reader *r, batch_ring *q, fk_diag *diag)
+{
+    q->filled++;
+    if (q->filled - q->keyed == 2)
+        batch_keys(r, &q->b[q->keyed++ % STAGES]);
+    if (q->filled - q->used == STAGES)
+        return batch_use(r, &q->b[q->used++ % STAGES], diag);
+    return 0;
+}
+
+/* Use every batch still in the ring (the partly read one too). */
+static int ring_drain(fk_perf_reader *r, batch_ring *q, fk_diag *diag)
+{
+    int err = 0;
+    if (q->b[q->filled % STAGES].n > 0)
+        q->filled++;
+    while (q->used < q->filled && err == 0) {
+        line_batch *b = &q->b[q->used % STAGES];
+        if (q->keyed <= q->used)
+            batch_keys(r, b);
+        err = batch_use(r, b, diag);
+        q->used++;
+    }
+    for (size_t i = 0; i < STAGES; i++)
+        q->b[i].n = 0;
+    q->filled = q->keyed = q->used = 0;
+    return err;
 }
 
 int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint64_t *samples)
@@ -1187,11 +1327,13 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
     r->file = lines->in->name;
     r->have_pname = 0;
     r->spos = r->stk_cap;
-    line_batch b;
-    b.n = 0;
+    batch_ring q;
+    memset(&q, 0, sizeof q);
     while ((rc = fkx_lines_window(lines, &data, &size)) > 0) {
         uint64_t lineno = lines->lineno;
         size_t start = 0;
+        line_batch *b = &q.b[0];
+        b->lineno = lineno + 1;
         /* Lines are found 64 bytes at a time: a bit mask of the newlines,
          * then one line per set bit. */
         for (size_t blk = 0; blk < size && err == 0; blk += 64) {
@@ -1205,22 +1347,24 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
             while (m != 0) {
                 size_t nl = blk + (size_t)__builtin_ctzll(m);
                 m &= m - 1;
-                batch_add(r, &b, data + start, nl - start);
+                batch_add(r, b, data + start, nl - start);
                 start = nl + 1;
-                if (b.n == BATCH) {
-                    if ((err = batch_run(r, &b, lineno, diag)) < 0)
+                lineno++;
+                if (b->n == BATCH) {
+                    if ((err = ring_step(r, &q, diag)) < 0)
                         break;
-                    lineno += BATCH;
+                    b = &q.b[q.filled % STAGES];
+                    b->lineno = lineno + 1;
                 }
             }
         }
-        if (err == 0 && start < size) /* the last line of the input, without '\n' */
-            batch_add(r, &b, data + start, size - start);
+        if (err == 0 && start < size) { /* the last line of the input, without '\n' */
+            batch_add(r, b, data + start, size - start);
+            lineno++;
+        }
         /* the window's text goes away on consume: finish what points into it */
-        size_t rest = b.n;
         if (err == 0)
-            err = batch_run(r, &b, lineno, diag);
-        lineno += rest;
+            err = ring_drain(r, &q, diag);
         fkx_lines_consume(lines, size, lineno - lines->lineno);
         if (err < 0)
             return err;
@@ -1228,7 +1372,7 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
     if (rc < 0)
         return rc;
     /* A last sample without a blank line after it still counts. */
-    if ((err = end_sample(r)) < 0)
+    if ((err = end_sample(r)) < 0 || (err = flush_pending(r)) < 0)
         return err;
     *samples += r->samples - before;
     return 0;

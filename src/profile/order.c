@@ -11,9 +11,10 @@
  * is what makes writing millions of folded stacks cheap.
  *
  * Names that contain ';' themselves would make the text ambiguous and the
- * ranks wrong; for such profiles, and for profiles with few stacks per name
- * (where ranking costs more than it saves), the order is computed from the
- * text.
+ * ranks wrong; for such profiles the order is computed from the text. For
+ * profiles with few stacks per name (where ranking costs more than it
+ * saves) a comparison sort compares frames and, where they first differ,
+ * names.
  */
 #include "order.h"
 
@@ -257,6 +258,35 @@ static int order_by_text(const fk_profile *p, uint32_t *order)
     return err;
 }
 
+/* Compare two stacks' texts without building them: equal frames give equal
+ * text, so the texts first differ inside the first frames that differ, and
+ * there the two names with what follows each (';' or the end) decide, as in
+ * cmp_name_keys. A stack that is a prefix of the other sorts first. Only
+ * for names without ';'. */
+static int cmp_frames(const void *x, const void *y, void *ctx)
+{
+    const fk_profile *p = ctx;
+    size_t da, db;
+    const uint32_t *fa = fk_profile_stack(p, *(const uint32_t *)x, &da);
+    const uint32_t *fb = fk_profile_stack(p, *(const uint32_t *)y, &db);
+    size_t n = da < db ? da : db, d = 0;
+    while (d < n && fa[d] == fb[d])
+        d++;
+    if (d == n)
+        return (da > db) - (da < db);
+    name_key a = {fa[d], d + 1 < da ? TERM_MID : TERM_END};
+    name_key b = {fb[d], d + 1 < db ? TERM_MID : TERM_END};
+    return cmp_name_keys(&a, &b, ctx);
+}
+
+static int order_by_frames(const fk_profile *p, uint32_t *order)
+{
+    for (size_t i = 0; i < p->nstacks; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, p->nstacks, sizeof *order, cmp_frames, (void *)(uintptr_t)p);
+    return 0;
+}
+
 int fk_profile_text_order(const fk_profile *p, uint32_t **out)
 {
     *out = NULL;
@@ -271,9 +301,11 @@ int fk_profile_text_order(const fk_profile *p, uint32_t **out)
         has_semicolon = memchr(s.ptr, ';', s.len) != NULL;
     }
     /* Ranking sorts every name twice over; for profiles with few stacks per
-     * name (perf captures) sorting the texts directly is cheaper. */
-    int by_text = has_semicolon || p->nstacks < 4 * p->strings.count;
-    int err = by_text ? order_by_text(p, order) : order_by_ranks(p, order);
+     * name (perf captures) a comparison sort that looks at frames is
+     * cheaper. Names with ';' need the text itself. */
+    int err = has_semicolon                      ? order_by_text(p, order)
+              : p->nstacks < 4 * p->strings.count ? order_by_frames(p, order)
+                                                  : order_by_ranks(p, order);
     if (err < 0) {
         fkx_free(order);
         return err;

@@ -84,6 +84,17 @@ static inline const uint32_t *fk_profile_stack(const fk_profile *p, size_t i, si
     return p->frames + p->stacks[i].frames_off;
 }
 
+/* The same as fk_profile_add, in steps, for readers that add stacks in a
+ * stream and want the cache misses of each look-up (index slot, then stack
+ * record and values, then frames) to overlap with work on the next stacks:
+ * hash a stack, fk_profile_prefetch it at stage 0, 1 and 2 with other work
+ * in between, then fk_profile_add_hashed it. Prefetching never changes
+ * anything; stacks may be added in any order as long as each is added once. */
+uint64_t fk_profile_stack_hash(const fk_profile *p, const uint32_t *frames, size_t depth);
+void fk_profile_prefetch(const fk_profile *p, uint64_t h, int stage);
+int fk_profile_add_hashed(fk_profile *p, const uint32_t *frames, size_t depth, uint64_t h,
+                          const double *values, size_t *index_out);
+
 static inline const double *fk_profile_values(const fk_profile *p, size_t i)
 {
     return p->values + i * p->ntypes;

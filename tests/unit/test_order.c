@@ -2,8 +2,9 @@
  * test_order.c - fk_profile_text_order against the definition: sorting the
  * joined folded texts bytewise. Random stacks over names chosen to hit every
  * tie-break (prefixes followed by bytes below and above ';', empty names,
- * spaces, tabs, high bytes), both below and above the radix threshold, and a
- * profile whose names contain ';' (the text fallback).
+ * spaces, tabs, high bytes), both below and above the radix threshold, with
+ * few stacks per name (the frame-comparing sort), and a profile whose names
+ * contain ';' (the text fallback).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "profile/order.h"
 #include "util/alloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,11 +41,19 @@ static char *joined(const fk_profile *p, size_t i)
     return s;
 }
 
-static void check(int with_semicolon, size_t nstacks, unsigned seed)
+/* extra: names interned but unused, which make the profile one with few
+ * stacks per name (the frame-comparing sort) */
+static void check(int with_semicolon, size_t nstacks, unsigned seed, size_t extra)
 {
     fk_profile p;
     assert_int_equal(fk_profile_init(&p), 0);
     assert_int_equal(fk_profile_add_type(&p, "samples", "count", NULL), 0);
+    for (size_t i = 0; i < extra; i++) {
+        char n[32];
+        uint32_t id;
+        int len = snprintf(n, sizeof n, "unused %zu", i);
+        assert_int_equal(fk_profile_intern(&p, &id, n, (size_t)len), 0);
+    }
     srand(seed);
     size_t nnames = sizeof names / sizeof names[0] - (with_semicolon ? 0 : 1);
     const char *const *pool = names;
@@ -96,19 +106,25 @@ static void small_profiles(void **state)
 {
     (void)state;
     for (unsigned seed = 1; seed <= 50; seed++)
-        check(0, 40, seed);
+        check(0, 40, seed, 0);
 }
 
 static void radix_sized_profile(void **state)
 {
     (void)state;
-    check(0, 30000, 7);
+    check(0, 30000, 7, 0);
+}
+
+static void few_stacks_per_name(void **state)
+{
+    (void)state;
+    check(0, 5000, 3, 2000);
 }
 
 static void names_with_semicolons_fall_back_to_text(void **state)
 {
     (void)state;
-    check(1, 3000, 11);
+    check(1, 3000, 11, 0);
 }
 
 static void empty_profile(void **state)
@@ -127,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(small_profiles),
         cmocka_unit_test(radix_sized_profile),
+        cmocka_unit_test(few_stacks_per_name),
         cmocka_unit_test(names_with_semicolons_fall_back_to_text),
         cmocka_unit_test(empty_profile),
     };
