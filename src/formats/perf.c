@@ -193,13 +193,14 @@ static int contains(const char *s, size_t len, const char *needle)
     return len >= n && memmem(s, len, needle, n) != NULL;
 }
 
-/* Tables start with room for 64k keys (a large capture has about 35,000 of
- * each kind), so they seldom grow; their pages are only touched as slots
- * fill, so a small input costs little. */
-static int table_init(cache_table *t)
+/* Tables start large enough for a large capture (one has 35,000 line keys
+ * and 8,000 symbols), so they seldom grow, and no larger: a sparse table
+ * costs cache misses. Their pages are only touched as slots fill, so a small
+ * input costs little. */
+static int table_init(cache_table *t, size_t slots)
 {
     memset(t, 0, sizeof *t);
-    t->mask = ((size_t)1 << 17) - 1;
+    t->mask = slots - 1;
     t->slots = fkx_big_alloc((t->mask + 1) * sizeof *t->slots);
     t->keys_cap = (size_t)1 << 20;
     t->keys = fkx_big_alloc(t->keys_cap);
@@ -290,9 +291,9 @@ int fk_perf_reader_new(fk_perf_reader **out, fk_profile *p, const fk_perf_opts *
         err = r->pend[i].buf ? 0 : FK_ENOMEM;
     }
     if (err == 0)
-        err = table_init(&r->lines);
+        err = table_init(&r->lines, (size_t)1 << 17);
     if (err == 0)
-        err = table_init(&r->syms);
+        err = table_init(&r->syms, (size_t)1 << 14);
     if (err == 0 && opts->event_filter != NULL) {
         err = fkx_buf_append(&r->event, opts->event_filter, strlen(opts->event_filter));
         if (err == 0 && r->event.len == 0)
@@ -980,9 +981,10 @@ static inline uint32_t slot_value(const fk_perf_reader *r, uint32_t index)
     return (index + 1) << 1;
 }
 
-/* The hash of a key. Keys of 16 to 64 bytes (nearly all) are covered by up
- * to four 16-byte pieces, each folded by its own multiply, so the multiplies
- * overlap instead of forming one chain as in fkx_hash. */
+/* The hash of a key. Keys of 16 to 64 bytes (nearly all) are covered by two
+ * to four 16-byte pieces (the first, the last, and for longer keys the ones
+ * between), each folded by its own seeded multiply, so the multiplies overlap
+ * instead of forming one chain as in fkx_hash. */
 static inline uint64_t line_hash(const char *s, size_t n, uint64_t seed)
 {
     if (n < 16 || n > 64)
@@ -991,9 +993,10 @@ static inline uint64_t line_hash(const char *s, size_t n, uint64_t seed)
     uint64_t h = fkx_hash_mix(fkx_load64(p) ^ seed, fkx_load64(p + 8) ^ FKX_K1) ^
                  fkx_hash_mix(fkx_load64(p + n - 16) ^ FKX_K2, fkx_load64(p + n - 8) ^ (seed + n));
     if (n > 32)
-        h += fkx_hash_mix(fkx_load64(p + 16) ^ FKX_K3, fkx_load64(p + 24) ^ seed) ^
-             fkx_hash_mix(fkx_load64(p + n - 32) ^ FKX_K0, fkx_load64(p + n - 24) ^ FKX_K2);
-    return fkx_hash_mix(h ^ FKX_K3, seed ^ FKX_K0) | 1;
+        h += fkx_hash_mix(fkx_load64(p + 16) ^ FKX_K3, fkx_load64(p + 24) ^ seed);
+    if (n > 48)
+        h += fkx_hash_mix(fkx_load64(p + n - 32) ^ FKX_K0, fkx_load64(p + n - 24) ^ FKX_K2);
+    return h | 1; /* each product folds its halves: the low bits are mixed */
 }
 
 /* Whether a[0..n) == b[0..n), with the same pieces as line_hash. */
@@ -1005,8 +1008,9 @@ static inline int same_line(const char *a, const char *b, size_t n)
         __m128i e = _mm_and_si128(_mm_cmpeq_epi8(LD(a), LD(b)),
                                   _mm_cmpeq_epi8(LD(a + n - 16), LD(b + n - 16)));
         if (n > 32)
-            e = _mm_and_si128(e, _mm_and_si128(_mm_cmpeq_epi8(LD(a + 16), LD(b + 16)),
-                                               _mm_cmpeq_epi8(LD(a + n - 32), LD(b + n - 32))));
+            e = _mm_and_si128(e, _mm_cmpeq_epi8(LD(a + 16), LD(b + 16)));
+        if (n > 48)
+            e = _mm_and_si128(e, _mm_cmpeq_epi8(LD(a + n - 32), LD(b + n - 32)));
 #undef LD
         return _mm_movemask_epi8(e) == 0xffff;
     }
@@ -1227,7 +1231,8 @@ typedef struct batch_ring {
     size_t filled, keyed, used; /* batches read, key-prefetched, used */
 } batch_ring;
 
-static inline void batch_add(fk_perf_reader *r, line_batch *b, const char *s, size_t len)
+static inline void batch_add(fk_perf_reader *r, line_batch *b, const char *s, size_t len,
+                             int rest_keys)
 {
     if (len > 0 && s[len - 1] == '\r')
         len--;
@@ -1236,7 +1241,7 @@ static inline void batch_add(fk_perf_reader *r, line_batch *b, const char *s, si
     b->len[i] = len;
     b->hash[i] = 0;
     if (len > 0 && is_space((unsigned char)s[0])) {
-        size_t k = r->opts.include_addrs || r->opts.whole_line_keys ? 0 : key_rest(s, len);
+        size_t k = rest_keys ? key_rest(s, len) : 0;
         uint64_t h = line_hash(s + k, len - k, k ? r->seed : r->seed ^ KEY_WHOLE);
         b->koff[i] = k;
         b->hash[i] = h;
@@ -1329,6 +1334,7 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
     r->spos = r->stk_cap;
     batch_ring q;
     memset(&q, 0, sizeof q);
+    const int rest_keys = !r->opts.include_addrs && !r->opts.whole_line_keys;
     while ((rc = fkx_lines_window(lines, &data, &size)) > 0) {
         uint64_t lineno = lines->lineno;
         size_t start = 0;
@@ -1347,7 +1353,7 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
             while (m != 0) {
                 size_t nl = blk + (size_t)__builtin_ctzll(m);
                 m &= m - 1;
-                batch_add(r, b, data + start, nl - start);
+                batch_add(r, b, data + start, nl - start, rest_keys);
                 start = nl + 1;
                 lineno++;
                 if (b->n == BATCH) {
@@ -1359,7 +1365,7 @@ int fk_perf_reader_read(fk_perf_reader *r, fkx_lines *lines, fk_diag *diag, uint
             }
         }
         if (err == 0 && start < size) { /* the last line of the input, without '\n' */
-            batch_add(r, b, data + start, size - start);
+            batch_add(r, b, data + start, size - start, rest_keys);
             lineno++;
         }
         /* the window's text goes away on consume: finish what points into it */
