@@ -7,7 +7,7 @@
  * With -prof HZ it profiles itself through the library, and prints the
  * handler's cost per sample from the library's counters.
  *
- *   overhead [-t SECONDS] [-threads N] [-prof HZ]
+ *   overhead [-t SECONDS] [-threads N] [-prof HZ] [-unwind fp|libunwind]
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -62,6 +62,7 @@ int main(int argc, char **argv)
 {
     double seconds = 3;
     int nthreads = 2, hz = 0;
+    const char *unwind = "fp";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
             seconds = atof(argv[++i]);
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
             nthreads = atoi(argv[++i]);
         else if (strcmp(argv[i], "-prof") == 0 && i + 1 < argc)
             hz = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-unwind") == 0 && i + 1 < argc)
+            unwind = argv[++i];
     }
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         table[i] = i * 0x2545f4914f6cdd1dull;
@@ -77,6 +80,7 @@ int main(int argc, char **argv)
     if (hz > 0) {
         fk_prof_options o = FK_PROF_OPTIONS_INIT;
         o.hz = hz;
+        o.unwind = strcmp(unwind, "libunwind") == 0 ? FK_PROF_UNWIND_LIBUNWIND : FK_PROF_UNWIND_FP;
         if (fk_prof_start("/dev/null", &o) < 0) {
             fprintf(stderr, "overhead: %s\n", fk_prof_error_last()->message);
             return 1;

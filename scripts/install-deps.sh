@@ -32,8 +32,10 @@ pprof_pkgs=(protobuf-c-compiler libprotobuf-c-dev libelf-dev libdw-dev golang-go
 fetch_pkgs=(libcurl4-openssl-dev)
 
 # libflamekit-prof: libmicrohttpd serves the endpoint; g++ builds the C++
-# test program (libdw/libelf are in pprof_pkgs).
-prof_pkgs=(libmicrohttpd-dev g++)
+# test program (libdw/libelf are in pprof_pkgs); libunwind-dev gives the
+# optional libunwind unwinder its header (libunwind8, which it dlopens, comes
+# with it).
+prof_pkgs=(libmicrohttpd-dev g++ libunwind-dev)
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1

@@ -16,9 +16,10 @@
  *
  * Sampling uses one CPU-time timer per thread (timer_create on the thread's
  * CPU clock, delivered with SIGEV_THREAD_ID as SIGPROF). The signal handler
- * walks frame pointers into a pre-allocated lock-free buffer; a background
- * thread drains it; symbols are resolved only when a profile is exported.
- * docs/prof.md describes the signal path and the limits.
+ * walks frame pointers (or, when asked, uses libunwind) into a pre-allocated
+ * lock-free buffer; a background thread drains it; symbols are resolved only
+ * when a profile is exported. docs/prof.md describes the signal path and the
+ * limits.
  *
  * Errors: fallible functions return 0 or a negative FK_E* code (common.h);
  * fk_prof_error_last() says what failed on the calling thread. Nothing here
@@ -47,7 +48,24 @@ extern "C" {
 
 /* ---- profiling -------------------------------------------------------- */
 
-#define FK_PROF_OPTIONS_VERSION 1
+/* Version 2 added `unwind`; version 1 structs are still accepted (they
+ * unwind with frame pointers). */
+#define FK_PROF_OPTIONS_VERSION 2
+
+/* How the signal handler finds a sample's callers. */
+typedef enum fk_prof_unwind {
+    /* Walk frame pointers (the default): about half a microsecond per
+     * sample, but code built without them (-fomit-frame-pointer, the
+     * default of -O2 on x86-64) loses its callers. */
+    FK_PROF_UNWIND_FP = 0,
+    /* libunwind's local unwinder, from the DWARF call-frame information
+     * every ELF object carries (.eh_frame): callers are found in code
+     * without frame pointers, at several microseconds per sample.
+     * libunwind (libunwind.so.8) is loaded when such a profile starts; a
+     * start fails with FK_ENOTFOUND if it cannot be loaded or this build
+     * of the library has no libunwind support. */
+    FK_PROF_UNWIND_LIBUNWIND = 1
+} fk_prof_unwind;
 
 /* Sampling options. Initialize with FK_PROF_OPTIONS_INIT, then set fields. */
 typedef struct fk_prof_options {
@@ -57,11 +75,14 @@ typedef struct fk_prof_options {
      * the tick are coalesced: they show up as weights (1 + overrun), not as
      * more samples. */
     int hz;
+    /* An fk_prof_unwind value (default FK_PROF_UNWIND_FP). Since version 2.
+     * In LD_PRELOAD mode, FLAMEKIT_UNWIND=fp|libunwind sets it. */
+    int unwind;
 } fk_prof_options;
 
 #define FK_PROF_OPTIONS_INIT                                                                       \
     {                                                                                              \
-        FK_PROF_OPTIONS_VERSION, 100                                                               \
+        FK_PROF_OPTIONS_VERSION, 100, FK_PROF_UNWIND_FP                                            \
     }
 
 /* Start a CPU profile that fk_prof_stop() will write to `path` (gzip'd
@@ -69,7 +90,7 @@ typedef struct fk_prof_options {
  * NULL for the defaults. Fails with FK_EBUSY if a profile is already
  * running (also one started by the endpoint), FK_EINVAL if a SIGPROF
  * handler that is not ours is installed; FK_EIO if timers cannot be
- * created. */
+ * created; FK_ENOTFOUND if libunwind was asked for and cannot be loaded. */
 FK_EXTERN int fk_prof_start(const char *path, const fk_prof_options *opts);
 
 /* Stop the profile fk_prof_start() began and write its file. FK_EINVAL if
@@ -108,7 +129,9 @@ FK_EXTERN void fk_prof_stats_get(fk_prof_stats *out);
 #define FK_PROF_SERVE_OPTIONS_VERSION 1
 
 typedef struct fk_prof_serve_options {
-    unsigned int version; /* FK_PROF_SERVE_OPTIONS_VERSION */
+    /* FK_PROF_SERVE_OPTIONS_VERSION. `prof` carries its own version: a
+     * version 1 `prof` (no `unwind`) is accepted. */
+    unsigned int version;
     /* When set, every request needs "Authorization: Bearer <token>"; others
      * get 401. The string is copied. */
     const char *token;

@@ -214,7 +214,12 @@ static enum MHD_Result serve_profile(struct MHD_Connection *c, const fk_prof_ser
     if (o->write_timeout > 0 && (double)sec >= o->write_timeout)
         return serve_error(c, MHD_HTTP_BAD_REQUEST,
                            "profile duration exceeds server's WriteTimeout");
-    fk_prof_options po = o->prof;
+    fk_prof_options po;
+    if (fkp_options_read(&po, &o->prof) < 0) {
+        char text[512];
+        snprintf(text, sizeof text, "Could not enable CPU profiling: %s", fk_error_last()->message);
+        return serve_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, text);
+    }
     const char *hz = arg(c, "hz");
     long long h;
     if (hz != NULL && hz[0] != '\0') {
@@ -527,11 +532,13 @@ int fk_prof_serve(const char *addr, const fk_prof_serve_options *opts)
         if (opts->version != FK_PROF_SERVE_OPTIONS_VERSION)
             return fkx_error_set(FK_EINVAL, "fk_prof_serve_options version %u, expected %u",
                                  opts->version, FK_PROF_SERVE_OPTIONS_VERSION);
-        o = *opts;
+        /* Field by field: a caller's `prof` may be a shorter version 1. */
+        o.token = opts->token;
+        o.write_timeout = opts->write_timeout;
+        int err = fkp_options_read(&o.prof, &opts->prof);
+        if (err < 0)
+            return err;
     }
-    if (o.prof.version != FK_PROF_OPTIONS_VERSION || o.prof.hz < 1 || o.prof.hz > 1000)
-        return fkx_error_set(FK_EINVAL, "bad sampling options (version %u, %d Hz)", o.prof.version,
-                             o.prof.hz);
     struct sockaddr_storage ss;
     socklen_t sl;
     int v6;

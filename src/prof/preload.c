@@ -13,8 +13,9 @@
  * At load time, FLAMEKIT_PPROF_ADDR serves the endpoint (FLAMEKIT_PPROF_TOKEN
  * and FLAMEKIT_PPROF_HZ apply to it) and FLAMEKIT_CPUPROFILE starts a
  * profile written at exit ("%p" in the path becomes the process id; rate
- * FLAMEKIT_CPUPROFILE_HZ). Only this mode prints, one line on stderr, since
- * the host program cannot be asked.
+ * FLAMEKIT_CPUPROFILE_HZ). FLAMEKIT_UNWIND=fp|libunwind picks the unwinder
+ * of both. Only this mode prints, one line on stderr, since the host program
+ * cannot be asked.
  */
 #include "prof_int.h"
 
@@ -99,6 +100,19 @@ static int env_hz(const char *name)
     return *end == '\0' && hz >= 1 && hz <= 1000 ? (int)hz : 100;
 }
 
+/* FLAMEKIT_UNWIND: "fp" (or unset) and "libunwind"; anything else is
+ * reported and unwinds with frame pointers. */
+static int env_unwind(void)
+{
+    const char *v = getenv("FLAMEKIT_UNWIND");
+    if (v == NULL || v[0] == '\0' || strcmp(v, "fp") == 0)
+        return FK_PROF_UNWIND_FP;
+    if (strcmp(v, "libunwind") == 0)
+        return FK_PROF_UNWIND_LIBUNWIND;
+    fprintf(stderr, "flamekit-prof: FLAMEKIT_UNWIND=%s is neither fp nor libunwind: using fp\n", v);
+    return FK_PROF_UNWIND_FP;
+}
+
 static int profiling_to_file;
 
 /* "%p" -> pid; the result is static. */
@@ -123,20 +137,25 @@ __attribute__((constructor)) static void preload_init(void)
     fkp_self_set_stack_from_pthread(); /* loaded by the main thread, normally */
     fkp_main_stack_init();
     const char *addr = getenv("FLAMEKIT_PPROF_ADDR");
+    const char *path = getenv("FLAMEKIT_CPUPROFILE");
+    int unwind = FK_PROF_UNWIND_FP;
+    if ((addr != NULL && addr[0] != '\0') || (path != NULL && path[0] != '\0'))
+        unwind = env_unwind();
     if (addr != NULL && addr[0] != '\0') {
         fk_prof_serve_options o = FK_PROF_SERVE_OPTIONS_INIT;
         o.token = getenv("FLAMEKIT_PPROF_TOKEN");
         o.prof.hz = env_hz("FLAMEKIT_PPROF_HZ");
+        o.prof.unwind = unwind;
         if (fk_prof_serve(addr, &o) < 0)
             fprintf(stderr, "flamekit-prof: %s\n", fk_prof_error_last()->message);
         else
             fprintf(stderr, "flamekit-prof: serving /debug/pprof/ on %s (port %d)\n", addr,
                     fk_prof_serve_port());
     }
-    const char *path = getenv("FLAMEKIT_CPUPROFILE");
     if (path != NULL && path[0] != '\0') {
         fk_prof_options o = FK_PROF_OPTIONS_INIT;
         o.hz = env_hz("FLAMEKIT_CPUPROFILE_HZ");
+        o.unwind = unwind;
         if (fk_prof_start(expand(path), &o) < 0)
             fprintf(stderr, "flamekit-prof: %s\n", fk_prof_error_last()->message);
         else

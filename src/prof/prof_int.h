@@ -2,6 +2,8 @@
  * prof_int.h - what the files of libflamekit-prof share (not public).
  *
  *   sampler.c   the SIGPROF handler, the frame-pointer walk, the sample ring
+ *   unwind_libunwind.c  the optional libunwind walk (unwind_none.c when the
+ *               build has no libunwind.h)
  *   threads.c   one CPU timer per thread: the registry, /proc/self/task scans
  *   session.c   start/stop, the drain thread, aggregation, fork handling
  *   symbolize.c addresses -> functions, files, lines, inline frames (libdw)
@@ -85,6 +87,14 @@ void fkp_main_stack_init(void);
 void fkp_pid_refresh(void);
 pid_t fkp_pid(void);
 
+/* The unwinder the handler uses for CPU samples (an fk_prof_unwind value),
+ * set by fkp_session_begin before any timer is armed. */
+extern _Atomic int fkp_unwinder;
+
+/* The interrupted pc, frame pointer and stack pointer of a signal's
+ * context; 0 for all three on an architecture we do not know. */
+void fkp_uc_regs(const void *ucontext, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp);
+
 /* Frame-pointer walk from an interrupted context into pcs (at most max).
  * `hi` bounds every read: [sp, hi). Returns the depth; *truncated is set if
  * the walk stopped early for a reason other than reaching the root. */
@@ -93,6 +103,21 @@ size_t fkp_unwind(const void *ucontext, uintptr_t hi, uintptr_t *pcs, size_t max
 /* The same walk over a given (pc, fp, sp), for tests. */
 size_t fkp_unwind_regs(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t hi, uintptr_t *pcs,
                        size_t max, int *truncated);
+
+/* ---- unwind_libunwind.c (or unwind_none.c) ----------------------------- */
+
+/* Load libunwind (dlopen, RTLD_LOCAL; once per process, never unloaded),
+ * turn its caches off and run its one-time initialization, so that the
+ * handler only ever calls into an initialized unwinder. Normal code only.
+ * 0, or FK_ENOTFOUND (no libunwind here, or a build without support). */
+int fkp_libunwind_load(void);
+
+/* libunwind's walk from an interrupted context, like fkp_unwind: pcs[0] is
+ * the interrupted pc, then return addresses; every frame's stack pointer
+ * must lie in [sp, hi) (hi 0: only that it moves up). Async-signal-safe
+ * once fkp_libunwind_load succeeded; before that it records the leaf. */
+size_t fkp_unwind_libunwind(const void *ucontext, uintptr_t hi, uintptr_t *pcs, size_t max,
+                            int *truncated);
 
 /* Snapshot requests: arm with a token and a slot array, then signal. */
 void fkp_snap_arm(fkp_snap_slot *slots, size_t n, int token);
@@ -153,7 +178,11 @@ typedef struct fkp_result {
     int64_t time_nanos, duration_nanos, period_ns;
 } fkp_result;
 
-/* Begin a session (FK_EINVAL "cpu profiling already in use" if one runs). */
+/* Copy caller options (NULL: the defaults; a version 1 struct has no
+ * `unwind`) into *out, checked. 0 or FK_EINVAL. */
+int fkp_options_read(fk_prof_options *out, const fk_prof_options *in);
+
+/* Begin a session (FK_EBUSY "cpu profiling already in use" if one runs). */
 int fkp_session_begin(const fk_prof_options *opts);
 /* End it and take its samples (caller frees with fkp_agg_free). */
 int fkp_session_end(fkp_result *out);

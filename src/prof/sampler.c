@@ -1,6 +1,7 @@
 /*
  * sampler.c - the signal side of the profiler: the SIGPROF handler, the
- * frame-pointer walk, and the ring the samples go to.
+ * frame-pointer walk, and the ring the samples go to. (The optional
+ * libunwind walk is in unwind_libunwind.c.)
  *
  * Everything reachable from the handler is async-signal-safe: no malloc, no
  * locks, no stdio, no dladdr; only atomics, reads of the interrupted thread's
@@ -9,7 +10,8 @@
  * with a compare-and-swap (FREE -> WRITING), fills it and publishes it
  * (READY); the drain thread (session.c) copies READY slots out and frees
  * them. When no slot is free within a few probes the sample is dropped and
- * counted: the handler never waits.
+ * counted: the handler never waits. (The optional libunwind walk is the
+ * exception: it takes locks, briefly; unwind_libunwind.c says which.)
  */
 #include "prof_int.h"
 
@@ -27,6 +29,7 @@
 
 fkp_counters fkp_stats;
 _Atomic int fkp_gen;
+_Atomic int fkp_unwinder;
 
 static fkp_slot *_Atomic ring;
 static _Atomic uint32_t ring_hint;
@@ -163,22 +166,29 @@ size_t fkp_unwind_regs(uintptr_t pc, uintptr_t fp, uintptr_t sp, uintptr_t hi, u
     return n;
 }
 
-size_t fkp_unwind(const void *ucontext, uintptr_t hi, uintptr_t *pcs, size_t max, int *truncated)
+void fkp_uc_regs(const void *ucontext, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp)
 {
     const ucontext_t *uc = ucontext;
 #if defined(__x86_64__)
-    uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
-    uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+    *pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    *fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+    *sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
 #elif defined(__aarch64__)
-    uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
-    uintptr_t fp = (uintptr_t)uc->uc_mcontext.regs[29];
-    uintptr_t sp = (uintptr_t)uc->uc_mcontext.sp;
+    *pc = (uintptr_t)uc->uc_mcontext.pc;
+    *fp = (uintptr_t)uc->uc_mcontext.regs[29];
+    *sp = (uintptr_t)uc->uc_mcontext.sp;
 #else
     (void)uc;
-    uintptr_t pc = 0, fp = 0, sp = 0;
-    hi = 0;
+    *pc = *fp = *sp = 0;
 #endif
+}
+
+size_t fkp_unwind(const void *ucontext, uintptr_t hi, uintptr_t *pcs, size_t max, int *truncated)
+{
+    uintptr_t pc, fp, sp;
+    fkp_uc_regs(ucontext, &pc, &fp, &sp);
+    if (sp == 0) /* an architecture we do not know: the leaf at most */
+        hi = 0;
     return fkp_unwind_regs(pc, fp, sp, hi, pcs, max, truncated);
 }
 
@@ -226,7 +236,11 @@ static void sample_cpu(const siginfo_t *si, void *uc)
         return;
     }
     int truncated;
-    s->depth = (uint32_t)fkp_unwind(uc, self_stack_top(), s->pcs, FKP_MAX_DEPTH, &truncated);
+    if (atomic_load_explicit(&fkp_unwinder, memory_order_relaxed) == FK_PROF_UNWIND_LIBUNWIND)
+        s->depth =
+            (uint32_t)fkp_unwind_libunwind(uc, self_stack_top(), s->pcs, FKP_MAX_DEPTH, &truncated);
+    else
+        s->depth = (uint32_t)fkp_unwind(uc, self_stack_top(), s->pcs, FKP_MAX_DEPTH, &truncated);
     s->weight = weight;
     atomic_store_explicit(&s->state, FKP_SLOT_READY, memory_order_release);
     if (truncated)

@@ -1,13 +1,14 @@
 /*
  * session.c - one CPU profile at a time: start, the drain thread, stop.
  *
- * Starting installs the handler (refusing a foreign one), bumps the session
- * number the timers' signals carry, starts the drain thread and arms a
- * timer on every thread. The drain thread wakes every 50 ms, moves READY
- * ring slots into a table of distinct stacks (summing weights) and, every
- * 200 ms, rescans the process's threads. Stopping clears the session number
- * first (late signals are then ignored), deletes the timers, waits for
- * handlers still running, drains one last time and hands the table over.
+ * Starting installs the handler (refusing a foreign one), loads libunwind if
+ * the options ask for it, bumps the session number the timers' signals
+ * carry, starts the drain thread and arms a timer on every thread. The drain
+ * thread wakes every 50 ms, moves READY ring slots into a table of distinct
+ * stacks (summing weights) and, every 200 ms, rescans the process's threads.
+ * Stopping clears the session number first (late signals are then ignored),
+ * deletes the timers, waits for handlers still running, drains one last time
+ * and hands the table over.
  *
  * The drain thread and the registry use libc's allocator directly (the
  * util allocator keeps unsynchronized test counters); everything util-based
@@ -234,20 +235,36 @@ static void init(void)
     fkp_main_stack_init();
 }
 
+/* Version 1 ends after `hz`: only read what the caller's version has. */
+int fkp_options_read(fk_prof_options *out, const fk_prof_options *in)
+{
+    *out = (fk_prof_options)FK_PROF_OPTIONS_INIT;
+    if (in == NULL)
+        return 0;
+    if (in->version != 1 && in->version != FK_PROF_OPTIONS_VERSION)
+        return fkx_error_set(FK_EINVAL, "fk_prof_options version %u, expected %u", in->version,
+                             FK_PROF_OPTIONS_VERSION);
+    out->hz = in->hz;
+    if (in->version >= 2)
+        out->unwind = in->unwind;
+    if (out->hz < 1 || out->hz > 1000)
+        return fkx_error_set(FK_EINVAL, "sampling rate %d Hz is not within 1..1000", out->hz);
+    if (out->unwind != FK_PROF_UNWIND_FP && out->unwind != FK_PROF_UNWIND_LIBUNWIND)
+        return fkx_error_set(FK_EINVAL,
+                             "unknown unwinder %d (want FK_PROF_UNWIND_FP or "
+                             "FK_PROF_UNWIND_LIBUNWIND)",
+                             out->unwind);
+    return 0;
+}
+
 int fkp_session_begin(const fk_prof_options *opts)
 {
     pthread_once(&init_once, init);
-    int hz = 100;
-    if (opts != NULL) {
-        if (opts->version != FK_PROF_OPTIONS_VERSION)
-            return fkx_error_set(FK_EINVAL, "fk_prof_options version %u, expected %u",
-                                 opts->version, FK_PROF_OPTIONS_VERSION);
-        hz = opts->hz;
-    }
-    if (hz < 1 || hz > 1000)
-        return fkx_error_set(FK_EINVAL, "sampling rate %d Hz is not within 1..1000", hz);
+    fk_prof_options o;
+    int err = fkp_options_read(&o, opts);
+    if (err < 0)
+        return err;
     pthread_mutex_lock(&sess_lock);
-    int err = 0;
     if (busy) {
         err = fkx_error_set(FK_EBUSY, "cpu profiling already in use");
         goto done;
@@ -258,9 +275,13 @@ int fkp_session_begin(const fk_prof_options *opts)
         err = FK_ENOMEM;
         goto done;
     }
+    /* Loaded and initialized here, before any timer can fire with it. */
+    if (o.unwind == FK_PROF_UNWIND_LIBUNWIND && (err = fkp_libunwind_load()) < 0)
+        goto done;
+    atomic_store(&fkp_unwinder, o.unwind);
     fkp_main_stack_init();
     next_gen = next_gen % 0x3fffffff + 1;
-    period_ns = 1000000000 / hz;
+    period_ns = 1000000000 / o.hz;
     start_real = clock_ns(CLOCK_REALTIME);
     start_mono = clock_ns(CLOCK_MONOTONIC);
     drain_stop = 0;

@@ -23,6 +23,10 @@ fail=0
 start() {
   local name=$1
   shift
+  # made here: the background job opens them only once it runs, and sed
+  # below must not find them missing (set -e would end the test)
+  : >"$tmp/$name.out"
+  : >"$tmp/$name.err"
   "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=($!)
   pid=$!

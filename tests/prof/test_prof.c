@@ -1,8 +1,9 @@
 /*
  * test_prof.c - unit tests of libflamekit-prof's parts (linked statically,
  * without the pthread_create wrapper): the frame-pointer walk over crafted
- * stacks, aggregation, sessions (busy, bad rates, a foreign SIGPROF
- * handler), and a real profile of this process decoded back.
+ * stacks, aggregation, sessions (busy, bad rates and unwinders, a foreign
+ * SIGPROF handler), and real profiles of this process (frame pointers and
+ * libunwind) decoded back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,15 +123,17 @@ static volatile uint64_t sink;
 __attribute__((noinline)) void unit_burn(double seconds);
 __attribute__((noinline)) void unit_burn(double seconds)
 {
+    /* CPU time, not wall time: the samples a test expects do not depend on
+     * how busy the machine is. */
     struct timespec t0, t;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     uint64_t x = sink;
     do {
         for (int i = 0; i < 100000; i++) {
             x = x * 6364136223846793005ull + 1;
             __asm__ volatile("" : "+r"(x));
         }
-        clock_gettime(CLOCK_MONOTONIC, &t);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     } while ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
     sink = x;
 }
@@ -165,6 +168,16 @@ static void bad_options(void **state)
     o.hz = 100;
     o.version = 99;
     assert_int_equal(fkp_session_begin(&o), FK_EINVAL);
+    o.version = FK_PROF_OPTIONS_VERSION;
+    o.unwind = 7;
+    assert_int_equal(fkp_session_begin(&o), FK_EINVAL);
+    assert_non_null(strstr(fk_prof_error_last()->message, "unwinder"));
+    assert_int_equal(fk_prof_running(), 0);
+    /* a version 1 struct ends after hz: unwind is not read */
+    fk_prof_options v1 = {1, 200, 12345}, out;
+    assert_int_equal(fkp_options_read(&out, &v1), 0);
+    assert_int_equal(out.hz, 200);
+    assert_int_equal(out.unwind, FK_PROF_UNWIND_FP);
     assert_int_equal(fk_prof_stop(), FK_EINVAL);
     assert_int_equal(fk_prof_start(NULL, NULL), FK_EINVAL);
 }
@@ -236,11 +249,11 @@ static int64_t weight_of(const fk_pprof *pp, const char *fn, int64_t *total)
     return w;
 }
 
-static void profile_of_self(void **state)
+__attribute__((noinline)) static void profile_with(int unwind)
 {
-    (void)state;
     fk_prof_options o = FK_PROF_OPTIONS_INIT;
     o.hz = 250;
+    o.unwind = unwind;
     assert_int_equal(fkp_session_begin(&o), 0);
     unit_burn(0.6);
     fkp_result r;
@@ -268,11 +281,36 @@ static void profile_of_self(void **state)
      * (the rest: the clock calls it makes). */
     assert_true(total >= 50);
     assert_true(w * 10 >= total * 8);
-    /* the caller of unit_burn is on the stack too */
-    assert_true(weight_of(pp, "profile_of_self", &total) * 10 >= w * 9);
+    /* the callers of unit_burn are on the stack too */
+    assert_true(weight_of(pp, "profile_with", &total) * 10 >= w * 9);
+    /* libunwind goes on through cmocka (no frame pointers) to main */
+    if (unwind == FK_PROF_UNWIND_LIBUNWIND)
+        assert_true(weight_of(pp, "main", &total) * 10 >= w * 9);
     fk_pprof_free(pp);
     free(raw);
     free(gz);
+}
+
+static void profile_of_self(void **state)
+{
+    (void)state;
+    profile_with(FK_PROF_UNWIND_FP);
+}
+
+/* The libunwind walk in this process, when this build and machine have
+ * libunwind (else the start must say why, and the test is skipped). */
+static void profile_of_self_libunwind(void **state)
+{
+    (void)state;
+    if (fkp_libunwind_load() < 0) {
+        assert_int_equal(fk_prof_error_last()->code, FK_ENOTFOUND);
+        fk_prof_options o = FK_PROF_OPTIONS_INIT;
+        o.unwind = FK_PROF_UNWIND_LIBUNWIND;
+        assert_int_equal(fkp_session_begin(&o), FK_ENOTFOUND);
+        assert_int_equal(fk_prof_running(), 0);
+        skip();
+    }
+    profile_with(FK_PROF_UNWIND_LIBUNWIND);
 }
 
 static void start_stop_file(void **state)
@@ -320,11 +358,11 @@ static void snapshot_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(walk_good_chain),  cmocka_unit_test(walk_bounds),
-        cmocka_unit_test(agg_merges),       cmocka_unit_test(refuses_foreign_handler),
-        cmocka_unit_test(bad_options),      cmocka_unit_test(one_at_a_time),
-        cmocka_unit_test(profile_of_self),  cmocka_unit_test(start_stop_file),
-        cmocka_unit_test(snapshot_threads),
+        cmocka_unit_test(walk_good_chain), cmocka_unit_test(walk_bounds),
+        cmocka_unit_test(agg_merges),      cmocka_unit_test(refuses_foreign_handler),
+        cmocka_unit_test(bad_options),     cmocka_unit_test(one_at_a_time),
+        cmocka_unit_test(profile_of_self), cmocka_unit_test(profile_of_self_libunwind),
+        cmocka_unit_test(start_stop_file), cmocka_unit_test(snapshot_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
