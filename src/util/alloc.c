@@ -95,9 +95,14 @@ int fkx_grow(void **ptr, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
+/* Sizes of 1 MiB or more are rounded to whole 2 MiB huge pages: the kernel
+ * aligns anonymous mappings of such sizes to 2 MiB, so that transparent huge
+ * pages can back all of them (a 3 MiB mapping at a 4 KiB boundary gets at
+ * most one). Hash tables probed at random then cost far fewer TLB misses,
+ * which are dear in a virtual machine. */
 static size_t page_round(size_t size)
 {
-    const size_t page = 4096;
+    const size_t page = size >= ((size_t)1 << 20) ? (size_t)2 << 20 : 4096;
     return size ? (size + page - 1) & ~(page - 1) : page;
 }
 
