@@ -87,8 +87,8 @@ fk_format fk_format_detect(const char *data, size_t len, const char **why)
         *why = "this is a perf.data file; convert it with 'perf script' first";
         return FK_FORMAT_AUTO;
     }
-    size_t ctrl = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t ctrl = 0, scan = len < 65536 ? len : 65536; /* binary shows in 64 KiB */
+    for (size_t i = 0; i < scan; i++) {
         unsigned char c = (unsigned char)data[i];
         if (c == 0) {
             *why = "binary data (NUL bytes), not perf script text or folded stacks";
@@ -97,7 +97,7 @@ fk_format fk_format_detect(const char *data, size_t len, const char **why)
         if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v')
             ctrl++;
     }
-    if (ctrl * 20 > len) {
+    if (ctrl * 20 > scan) {
         *why = "binary data, not perf script text or folded stacks";
         return FK_FORMAT_AUTO;
     }

@@ -671,7 +671,8 @@ int fk_pprof_detect(const char *data, size_t len)
 {
     const unsigned char *p = (const unsigned char *)data;
     int control = 0;
-    for (size_t i = 0; i < len && !control; i++)
+    size_t scan = len < 65536 ? len : 65536; /* text shows in its first 64 KiB */
+    for (size_t i = 0; i < scan && !control; i++)
         control = p[i] < 0x09 || (p[i] >= 0x0e && p[i] < 0x20);
     if (!control)
         return 0; /* text: every pprof has small length or id bytes */
