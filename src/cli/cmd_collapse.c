@@ -53,7 +53,6 @@ int fk_cmd_collapse(int argc, char **argv)
     int quiet = 0;
     const char **files = NULL;
     size_t nfiles = 0;
-    char *stdin_only[] = {"-"};
 
     fk_opt_parser op;
     fk_opt_init(&op, cmd, argc, argv, options, sizeof options / sizeof options[0]);
@@ -86,22 +85,13 @@ int fk_cmd_collapse(int argc, char **argv)
             return FK_EXIT_OK;
         }
     }
-    if (nfiles == 0) {
-        files = (const char **)(void *)stdin_only;
-        nfiles = 1;
-    }
 
     fk_profile profile;
-    fk_reader reader;
     fkx_output out;
     int err = fk_profile_init(&profile);
     if (err < 0)
         return fk_cli_fail(cmd);
-    err = fk_reader_init(&reader, &profile, &ro, &diag);
-    for (size_t i = 0; err == 0 && i < nfiles; i++)
-        err = fk_reader_read_path(&reader, files[i]);
-    if (!quiet || err < 0)
-        fk_cli_print_diag(cmd, &diag);
+    err = fk_cli_read_files(cmd, &profile, &ro, &diag, files, nfiles, quiet);
     if (err == 0 && (err = fkx_output_open(&out, out_path)) == 0) {
         fk_cli_guard_output(fkx_output_tmp_path(&out));
         err = fk_folded_write(&profile, profile.default_type, &out);
@@ -116,7 +106,6 @@ int fk_cmd_collapse(int argc, char **argv)
         status = fk_cli_fail(cmd);
     else if (profile.nstacks == 0 && !quiet)
         fk_cli_warn(cmd, "no stacks found in the input");
-    fk_reader_free(&reader);
     fk_profile_free(&profile);
     return status;
 }

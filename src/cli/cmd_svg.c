@@ -113,7 +113,6 @@ int fk_cmd_svg(int argc, char **argv)
     int quiet = 0;
     const char **files = (const char **)(void *)argv;
     size_t nfiles = 0;
-    char *stdin_only[] = {"-"};
 
     fk_opt all[sizeof options / sizeof options[0] + 64];
     size_t nall = fk_cli_svg_add_options(all, options, sizeof options / sizeof options[0]);
@@ -154,22 +153,13 @@ int fk_cmd_svg(int argc, char **argv)
             return FK_EXIT_OK;
         }
     }
-    if (nfiles == 0) {
-        files = (const char **)(void *)stdin_only;
-        nfiles = 1;
-    }
 
     fk_profile profile;
-    fk_reader reader;
     fkx_buf svg = FKX_BUF_INIT((size_t)1 << 40);
     int status = FK_EXIT_OK;
     if (fk_profile_init(&profile) < 0)
         return fk_cli_fail(cmd);
-    int err = fk_reader_init(&reader, &profile, &ro, &diag);
-    for (size_t i = 0; err == 0 && i < nfiles; i++)
-        err = fk_reader_read_path(&reader, files[i]);
-    if (!quiet || err < 0)
-        fk_cli_print_diag(cmd, &diag);
+    int err = fk_cli_read_files(cmd, &profile, &ro, &diag, files, nfiles, quiet);
     if (err < 0) {
         int code = fk_error_last()->code;
         if (code == FK_EFORMAT || code == FK_ETRUNCATED || code == FK_ELIMIT)
@@ -217,7 +207,6 @@ int fk_cmd_svg(int argc, char **argv)
 done:
     fkx_buf_free(&svg);
     fk_cli_svg_free(&sv);
-    fk_reader_free(&reader);
     fk_profile_free(&profile);
     return status;
 }

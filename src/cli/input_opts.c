@@ -116,3 +116,21 @@ void fk_cli_print_diag(const char *cmd, const fk_diag *d)
         fk_cli_warn(cmd, "%llu more problem lines of other kinds skipped",
                     (unsigned long long)d->dropped);
 }
+
+int fk_cli_read_files(const char *cmd, fk_profile *p, const fk_read_opts *ro, fk_diag *diag,
+                      const char *const *files, size_t nfiles, int quiet)
+{
+    static const char *const stdin_only[] = {"-"};
+    if (nfiles == 0) {
+        files = stdin_only;
+        nfiles = 1;
+    }
+    fk_reader reader;
+    int err = fk_reader_init(&reader, p, ro, diag);
+    for (size_t i = 0; err == 0 && i < nfiles; i++)
+        err = fk_reader_read_path(&reader, files[i]);
+    if (!quiet || err < 0)
+        fk_cli_print_diag(cmd, diag);
+    fk_reader_free(&reader);
+    return err;
+}

@@ -58,6 +58,12 @@ int fk_cli_input_option(const char *cmd, int id, const char *arg, fk_read_opts *
 /* Print a reader's notes and problem lines (one line per kind) on stderr. */
 void fk_cli_print_diag(const char *cmd, const fk_diag *d);
 
+/* Read the files (stdin for none) into the initialized profile p, merged,
+ * with the read options; then print the diagnostics, unless quiet and all
+ * went well. 0 or a negative error (fk_error_last() says which). */
+int fk_cli_read_files(const char *cmd, fk_profile *p, const fk_read_opts *ro, fk_diag *diag,
+                      const char *const *files, size_t nfiles, int quiet);
+
 /* --help blocks: the input options, and the sample-index options alone. */
 extern const char fk_cli_input_help[];
 extern const char fk_cli_sample_help[];
