@@ -110,6 +110,9 @@ struct fk_perf_reader {
     fkx_buf head;        /* the last header up to the blank after PID/TID */
     uint32_t head_pname; /* and what it gave */
     int head_java;
+    fkx_buf tail;       /* the last header from the ':' before its period on */
+    double tail_period; /* and what that gave: the period, */
+    int tail_kept;      /* whether the event is the one kept */
     fkx_buf name;  /* scratch for building process names */
     fkx_buf piece; /* scratch for one frame */
     const char *file;
@@ -281,6 +284,7 @@ int fk_perf_reader_new(fk_perf_reader **out, fk_profile *p, const fk_perf_opts *
     r->name = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_FRAME_BYTES);
     r->head = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_LINE_BYTES);
     r->piece = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_FRAME_BYTES);
+    r->tail = (fkx_buf)FKX_BUF_INIT(FK_LIMIT_LINE_BYTES);
     r->seed = fkx_hash_seed();
     r->stk_cap = r->spos = 1024;
     r->stk = fkx_malloc(r->stk_cap * sizeof *r->stk);
@@ -315,6 +319,7 @@ void fk_perf_reader_free(fk_perf_reader *r)
     fkx_buf_free(&r->name);
     fkx_buf_free(&r->head);
     fkx_buf_free(&r->piece);
+    fkx_buf_free(&r->tail);
     table_free(&r->lines);
     table_free(&r->syms);
     fkx_free(r->res);
@@ -775,6 +780,21 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
      * (its decisions look at no byte beyond that blank). */
     int same_thread =
         r->head.len > 0 && len > r->head.len && fkx_same_bytes(s, r->head.ptr, r->head.len);
+    /* And the event and period come from the line's end back to the ':'
+     * that ends the time stamp: when that tail is the previous header's,
+     * so is what it gives. The two checks cover all the match looks at. */
+    if (same_thread && r->tail.len > 0 && len > r->tail.len &&
+        fkx_same_bytes(s + len - r->tail.len, r->tail.ptr, r->tail.len)) {
+        *matched = 1;
+        if (!r->tail_kept)
+            return 0;
+        r->period = r->tail_period;
+        r->have_pname = 1;
+        r->pname = r->head_pname;
+        r->java = r->head_java;
+        return 0;
+    }
+    fkx_buf_clear(&r->tail);
     size_t comm_len = 0, pid0 = 0, pid1 = 0, tid0 = 0, tid1 = 0;
     for (size_t i = 1; i < len && !same_thread; i++) {
         if (!is_space((unsigned char)s[i]))
@@ -808,7 +828,7 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
 
     /* event and period: :\s*(\d+)*\s+(\S+):\s*$ */
     const char *ev = NULL;
-    size_t evlen = 0, per0 = 0, per1 = 0;
+    size_t evlen = 0, per0 = 0, per1 = 0, tail0 = 0;
     size_t end = len;
     while (end > 0 && is_space((unsigned char)s[end - 1]))
         end--;
@@ -832,11 +852,17 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
                 evlen = end - 1 - st;
                 per0 = d0;
                 per1 = d1;
+                tail0 = k - 1;
             }
         }
     }
     int err;
+    double period = 1;
+    uint64_t pv;
+    if (per1 > per0 && fkx_u64_parse(s + per0, per1 - per0, &pv) && pv > 0)
+        period = (double)pv;
     if (ev != NULL) {
+        int kept = 1;
         if (r->event.len == 0) {
             if ((err = fkx_buf_append(&r->event, ev, evlen)) < 0)
                 return err;
@@ -849,14 +875,16 @@ static int header_line(fk_perf_reader *r, const char *s, size_t len, int *matche
                              r->file, r->event.ptr);
                 r->event_noted = 1;
             }
-            return 0;
+            kept = 0;
         }
+        /* what the tail gives does not depend on the head */
+        if ((err = fkx_buf_append(&r->tail, s + tail0, len - tail0)) < 0)
+            return err;
+        r->tail_period = period;
+        r->tail_kept = kept;
+        if (!kept)
+            return 0;
     }
-
-    double period = 1;
-    uint64_t pv;
-    if (per1 > per0 && fkx_u64_parse(s + per0, per1 - per0, &pv) && pv > 0)
-        period = (double)pv;
     r->period = period;
     r->have_pname = 1;
     if (same_thread) {

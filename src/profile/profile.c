@@ -46,35 +46,6 @@ int fk_profile_add_type(fk_profile *p, const char *type, const char *unit, size_
     return 0;
 }
 
-uint64_t fk_profile_stack_hash(const fk_profile *p, const uint32_t *frames, size_t depth)
-{
-    return fkx_hash(frames, depth * sizeof *frames, p->seed);
-}
-
-void fk_profile_prefetch(const fk_profile *p, uint64_t h, int stage)
-{
-    const fkx_index *ix = &p->stack_index;
-    if (ix->slots == NULL)
-        return;
-    const fkx_index_slot *slot = &ix->slots[fkx_index_start(ix, h)];
-    if (stage == 0) {
-        __builtin_prefetch(slot);
-        return;
-    }
-    if (slot->id == 0 || slot->tag != (uint32_t)(h >> 32))
-        return;
-    const fk_stack_rec *r = &p->stacks[slot->id - 1];
-    if (stage == 1) {
-        __builtin_prefetch(r);
-        __builtin_prefetch(p->values + (size_t)(slot->id - 1) * p->ntypes);
-        return;
-    }
-    const uint32_t *f = p->frames + r->frames_off;
-    __builtin_prefetch(f);
-    if (r->depth > 16)
-        __builtin_prefetch(f + r->depth - 1);
-}
-
 int fk_profile_add(fk_profile *p, const uint32_t *frames, size_t depth, const double *values,
                    size_t *index_out)
 {

@@ -90,8 +90,40 @@ static inline const uint32_t *fk_profile_stack(const fk_profile *p, size_t i, si
  * hash a stack, fk_profile_prefetch it at stage 0, 1 and 2 with other work
  * in between, then fk_profile_add_hashed it. Prefetching never changes
  * anything; stacks may be added in any order as long as each is added once. */
-uint64_t fk_profile_stack_hash(const fk_profile *p, const uint32_t *frames, size_t depth);
-void fk_profile_prefetch(const fk_profile *p, uint64_t h, int stage);
+static inline uint64_t fk_profile_stack_hash(const fk_profile *p, const uint32_t *frames,
+                                             size_t depth)
+{
+    return fkx_hash(frames, depth * sizeof *frames, p->seed);
+}
+
+static inline void fk_profile_prefetch(const fk_profile *p, uint64_t h, int stage)
+{
+    const fkx_index *ix = &p->stack_index;
+    if (ix->slots == NULL)
+        return;
+    size_t pos = fkx_index_start(ix, h);
+    const fkx_index_slot *slot = &ix->slots[pos];
+    if (stage == 0) {
+        __builtin_prefetch(slot);
+        return;
+    }
+    /* the stack's slot: its home or a few after it (never far at load 1/2) */
+    for (int k = 0; slot->id != 0 && slot->tag != (uint32_t)(h >> 32) && k < 4; k++)
+        slot = &ix->slots[pos = (pos + 1) & ix->mask];
+    if (slot->id == 0 || slot->tag != (uint32_t)(h >> 32))
+        return;
+    const fk_stack_rec *r = &p->stacks[slot->id - 1];
+    if (stage == 1) {
+        __builtin_prefetch(r);
+        __builtin_prefetch(p->values + (size_t)(slot->id - 1) * p->ntypes);
+        return;
+    }
+    const uint32_t *f = p->frames + r->frames_off;
+    __builtin_prefetch(f);
+    if (r->depth > 16)
+        __builtin_prefetch(f + r->depth - 1);
+}
+
 int fk_profile_add_hashed(fk_profile *p, const uint32_t *frames, size_t depth, uint64_t h,
                           const double *values, size_t *index_out);
 

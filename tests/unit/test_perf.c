@@ -255,6 +255,23 @@ static void lines_keyed_after_the_address(void **state)
            "p;[p <20>];[p <10>] 1\n");
 }
 
+/* Consecutive headers of one thread reuse what the previous header gave
+ * when their ends match too; a changed period or event must still count. */
+static void headers_of_one_thread(void **state)
+{
+    (void)state;
+    expect("p 1 1.0:  10 cycles:\n\t 1 f (m)\n\n"
+           "p 1 2.0:  10 cycles:\n\t 1 f (m)\n\n"     /* the same tail */
+           "p 1 3.0:  20 instructions:\n\t 1 g (m)\n\n" /* another event: dropped */
+           "p 1 3.5:  20 instructions:\n\t 1 g (m)\n\n" /* cached as dropped */
+           "p 1 4.0:  30 cycles:\n\t 1 h (m)\n\n"       /* another period */
+           "p 2 5.0:  30 cycles:\n\t 1 h (m)\n\n",      /* another thread */
+           NULL, "p;f 20\np;h 60\n");
+    fk_perf_opts o = {.include_tid = 1};
+    expect("p 7/1 1.0:  10 cycles:\n\t 1 f (m)\n\np 7/2 2.0:  10 cycles:\n\t 1 f (m)\n\n", &o,
+           "p-7/1;f 10\np-7/2;f 10\n");
+}
+
 static void deep_stack(void **state)
 {
     (void)state;
@@ -289,6 +306,7 @@ int main(void)
         cmocka_unit_test(crlf_and_odd_lines),
         cmocka_unit_test(unrecognized_lines_are_counted_once),
         cmocka_unit_test(lines_keyed_after_the_address),
+        cmocka_unit_test(headers_of_one_thread),
         cmocka_unit_test(deep_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
