@@ -263,27 +263,79 @@ static int order_by_text(const fk_profile *p, uint32_t *order)
  * there the two names with what follows each (';' or the end) decide, as in
  * cmp_name_keys. A stack that is a prefix of the other sorts first. Only
  * for names without ';'. */
-static int cmp_frames(const void *x, const void *y, void *ctx)
+typedef struct stack_ref {
+    const uint32_t *frames;
+    uint32_t depth, id;
+} stack_ref;
+
+static inline int cmp_refs(const fk_profile *p, const stack_ref *a, const stack_ref *b)
 {
-    const fk_profile *p = ctx;
-    size_t da, db;
-    const uint32_t *fa = fk_profile_stack(p, *(const uint32_t *)x, &da);
-    const uint32_t *fb = fk_profile_stack(p, *(const uint32_t *)y, &db);
-    size_t n = da < db ? da : db, d = 0;
-    while (d < n && fa[d] == fb[d])
+    size_t n = a->depth < b->depth ? a->depth : b->depth, d = 0;
+    while (d < n && a->frames[d] == b->frames[d])
         d++;
     if (d == n)
-        return (da > db) - (da < db);
-    name_key a = {fa[d], d + 1 < da ? TERM_MID : TERM_END};
-    name_key b = {fb[d], d + 1 < db ? TERM_MID : TERM_END};
-    return cmp_name_keys(&a, &b, ctx);
+        return (a->depth > b->depth) - (a->depth < b->depth);
+    name_key ka = {a->frames[d], d + 1 < a->depth ? TERM_MID : TERM_END};
+    name_key kb = {b->frames[d], d + 1 < b->depth ? TERM_MID : TERM_END};
+    return cmp_name_keys(&ka, &kb, (void *)(uintptr_t)p);
+}
+
+/* A bottom-up merge sort of stack_refs with the comparison inlined: each
+ * ref carries its frames and depth, so a comparison touches no stack
+ * record, and runs of 8 are sorted by insertion first. The passes go back
+ * and forth between a and tmp: returns the one holding the result. */
+static stack_ref *sort_refs(const fk_profile *p, stack_ref *a, stack_ref *tmp, size_t n)
+{
+    const size_t run = 8;
+    for (size_t lo = 0; lo < n; lo += run) {
+        size_t hi = lo + run < n ? lo + run : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            stack_ref x = a[i];
+            size_t j = i;
+            for (; j > lo && cmp_refs(p, &a[j - 1], &x) > 0; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+    }
+    for (size_t width = run; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n,
+                   hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            if (mid >= hi || cmp_refs(p, &a[mid - 1], &a[mid]) <= 0) { /* already in order */
+                memcpy(tmp + lo, a + lo, (hi - lo) * sizeof *a);
+                continue;
+            }
+            while (i < mid && j < hi)
+                tmp[k++] = cmp_refs(p, &a[j], &a[i]) < 0 ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        stack_ref *t = a;
+        a = tmp;
+        tmp = t;
+    }
+    return a;
 }
 
 static int order_by_frames(const fk_profile *p, uint32_t *order)
 {
-    for (size_t i = 0; i < p->nstacks; i++)
-        order[i] = (uint32_t)i;
-    qsort_r(order, p->nstacks, sizeof *order, cmp_frames, (void *)(uintptr_t)p);
+    size_t n = p->nstacks;
+    stack_ref *refs = fkx_malloc((2 * n + 1) * sizeof *refs);
+    if (refs == NULL)
+        return FK_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        size_t depth;
+        refs[i].frames = fk_profile_stack(p, i, &depth);
+        refs[i].depth = (uint32_t)depth;
+        refs[i].id = (uint32_t)i;
+    }
+    const stack_ref *sorted = sort_refs(p, refs, refs + n, n);
+    for (size_t i = 0; i < n; i++)
+        order[i] = sorted[i].id;
+    fkx_free(refs);
     return 0;
 }
 
@@ -303,7 +355,7 @@ int fk_profile_text_order(const fk_profile *p, uint32_t **out)
     /* Ranking sorts every name twice over; for profiles with few stacks per
      * name (perf captures) a comparison sort that looks at frames is
      * cheaper. Names with ';' need the text itself. */
-    int err = has_semicolon                      ? order_by_text(p, order)
+    int err = has_semicolon                       ? order_by_text(p, order)
               : p->nstacks < 4 * p->strings.count ? order_by_frames(p, order)
                                                   : order_by_ranks(p, order);
     if (err < 0) {
