@@ -11,16 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-enum {
-    OPT_OUTPUT = 1,
-    OPT_QUIET,
-    OPT_HELP,
-};
+enum { OPT_HELP = 1 };
 
 static const fk_opt options[] = {
-    {"output", 'o', 1, OPT_OUTPUT}, {NULL, 'f', 1, FK_INOPT_FORMAT},
-    {"quiet", 'q', 0, OPT_QUIET},   {"help", 'h', 0, OPT_HELP},
-    FK_CLI_INPUT_OPTIONS,
+    {NULL, 'f', 1, FK_INOPT_FORMAT},
+    {"help", 'h', 0, OPT_HELP},
+    FK_CLI_READING_OPTIONS,
 };
 
 static const char usage_head[] =
@@ -45,54 +41,30 @@ static const char usage_tail[] =
 int fk_cmd_collapse(int argc, char **argv)
 {
     const char *cmd = "collapse";
-    fk_read_opts ro;
-    memset(&ro, 0, sizeof ro);
-    fk_diag diag;
-    memset(&diag, 0, sizeof diag);
-    const char *out_path = NULL;
-    int quiet = 0;
-    const char **files = NULL;
-    size_t nfiles = 0;
-
+    fk_cli_reading rd;
+    fk_cli_reading_init(&rd, argv); /* positional args are compacted in place */
     fk_opt_parser op;
     fk_opt_init(&op, cmd, argc, argv, options, sizeof options / sizeof options[0]);
-    files = (const char **)(void *)argv; /* positional args are compacted in place */
     int id, rc;
     const char *arg;
-    while ((rc = fk_opt_next(&op, &id, &arg)) != -1) {
-        if (rc == -2)
-            return FK_EXIT_USAGE;
-        if (rc == 0) {
-            files[nfiles++] = arg;
-            continue;
-        }
-        int in_rc = fk_cli_input_option(cmd, id, arg, &ro, &diag.strict);
-        if (in_rc < 0)
-            return FK_EXIT_USAGE;
-        if (in_rc > 0)
-            continue;
-        switch (id) {
-        case OPT_OUTPUT:
-            out_path = arg;
-            break;
-        case OPT_QUIET:
-            quiet = 1;
-            break;
-        case OPT_HELP:
+    while ((rc = fk_cli_reading_next(&rd, &op, cmd, &id, &arg)) > 0) {
+        if (id == OPT_HELP) {
             fputs(usage_head, stdout);
             fputs(fk_cli_input_help, stdout);
             fputs(usage_tail, stdout);
             return FK_EXIT_OK;
         }
     }
+    if (rc < 0)
+        return FK_EXIT_USAGE;
 
     fk_profile profile;
     fkx_output out;
     int err = fk_profile_init(&profile);
     if (err < 0)
         return fk_cli_fail(cmd);
-    err = fk_cli_read_files(cmd, &profile, &ro, &diag, files, nfiles, quiet);
-    if (err == 0 && (err = fkx_output_open(&out, out_path)) == 0) {
+    err = fk_cli_read_files(cmd, &profile, &rd.ro, &rd.diag, rd.files, rd.nfiles, rd.quiet);
+    if (err == 0 && (err = fkx_output_open(&out, rd.out_path)) == 0) {
         fk_cli_guard_output(fkx_output_tmp_path(&out));
         err = fk_folded_write(&profile, profile.default_type, &out);
         if (err == 0)
@@ -104,7 +76,7 @@ int fk_cmd_collapse(int argc, char **argv)
     int status = FK_EXIT_OK;
     if (err < 0)
         status = fk_cli_fail(cmd);
-    else if (profile.nstacks == 0 && !quiet)
+    else if (profile.nstacks == 0 && !rd.quiet)
         fk_cli_warn(cmd, "no stacks found in the input");
     fk_profile_free(&profile);
     return status;

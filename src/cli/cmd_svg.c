@@ -22,19 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum {
-    OPT_OUTPUT = 1,
-    OPT_QUIET,
-    OPT_HELP,
-};
+enum { OPT_HELP = 1 };
 
 /* flamegraph.pl's options come from svg_opts.c and are appended. */
 static const fk_opt options[] = {
-    {"output", 'o', 1, OPT_OUTPUT},
     {"sample-type", 0, 1, FK_INOPT_SAMPLE_INDEX}, /* the name before --sample-index existed */
-    {"quiet", 'q', 0, OPT_QUIET},
     {"help", 'h', 0, OPT_HELP},
-    FK_CLI_INPUT_OPTIONS,
+    FK_CLI_READING_OPTIONS,
 };
 
 static const char usage_head[] =
@@ -102,17 +96,11 @@ static int fail_with_svg(const char *cmd, const char *path, const fk_svg_opts *s
 int fk_cmd_svg(int argc, char **argv)
 {
     const char *cmd = "svg";
-    fk_read_opts ro;
-    memset(&ro, 0, sizeof ro);
-    fk_diag diag;
-    memset(&diag, 0, sizeof diag);
+    fk_cli_reading rd;
+    fk_cli_reading_init(&rd, argv);
     fk_cli_svg sv;
     fk_cli_svg_init(&sv);
     const fk_svg_opts *so = &sv.so;
-    const char *out_path = NULL;
-    int quiet = 0;
-    const char **files = (const char **)(void *)argv;
-    size_t nfiles = 0;
 
     fk_opt all[sizeof options / sizeof options[0] + 64];
     size_t nall = fk_cli_svg_add_options(all, options, sizeof options / sizeof options[0]);
@@ -120,31 +108,11 @@ int fk_cmd_svg(int argc, char **argv)
     fk_opt_init(&op, cmd, argc, argv, all, nall);
     int id, rc;
     const char *arg;
-    while ((rc = fk_opt_next(&op, &id, &arg)) != -1) {
-        if (rc == -2)
-            return FK_EXIT_USAGE;
-        if (rc == 0) {
-            files[nfiles++] = arg;
-            continue;
-        }
+    while ((rc = fk_cli_reading_next(&rd, &op, cmd, &id, &arg)) > 0) {
         int svg_rc = fk_cli_svg_option(&sv, cmd, id, arg);
         if (svg_rc < 0)
             return FK_EXIT_USAGE;
-        if (svg_rc > 0)
-            continue;
-        int in_rc = fk_cli_input_option(cmd, id, arg, &ro, &diag.strict);
-        if (in_rc < 0)
-            return FK_EXIT_USAGE;
-        if (in_rc > 0)
-            continue;
-        switch (id) {
-        case OPT_OUTPUT:
-            out_path = arg;
-            break;
-        case OPT_QUIET:
-            quiet = 1;
-            break;
-        case OPT_HELP:
+        if (svg_rc == 0 && id == OPT_HELP) {
             fputs(usage_head, stdout);
             fputs(fk_cli_svg_usage, stdout);
             fputs(usage_mid, stdout);
@@ -153,13 +121,17 @@ int fk_cmd_svg(int argc, char **argv)
             return FK_EXIT_OK;
         }
     }
+    if (rc < 0)
+        return FK_EXIT_USAGE;
+    const fk_read_opts *ro = &rd.ro;
+    const char *out_path = rd.out_path;
 
     fk_profile profile;
     fkx_buf svg = FKX_BUF_INIT((size_t)1 << 40);
     int status = FK_EXIT_OK;
     if (fk_profile_init(&profile) < 0)
         return fk_cli_fail(cmd);
-    int err = fk_cli_read_files(cmd, &profile, &ro, &diag, files, nfiles, quiet);
+    int err = fk_cli_read_files(cmd, &profile, ro, &rd.diag, rd.files, rd.nfiles, rd.quiet);
     if (err < 0) {
         int code = fk_error_last()->code;
         if (code == FK_EFORMAT || code == FK_ETRUNCATED || code == FK_ELIMIT)
@@ -169,8 +141,8 @@ int fk_cmd_svg(int argc, char **argv)
         goto done;
     }
     size_t type;
-    if (pick_type(&profile, ro.pprof.sample_index, &type) < 0) {
-        fk_cli_error(cmd, "no sample type '%s' in the input", ro.pprof.sample_index);
+    if (pick_type(&profile, ro->pprof.sample_index, &type) < 0) {
+        fk_cli_error(cmd, "no sample type '%s' in the input", ro->pprof.sample_index);
         status = FK_EXIT_USAGE;
         goto done;
     }
@@ -195,7 +167,7 @@ int fk_cmd_svg(int argc, char **argv)
                      : fk_cli_fail(cmd);
         goto done;
     }
-    if (stats.total_ignored && !quiet)
+    if (stats.total_ignored && !rd.quiet)
         fk_cli_warn(cmd, "specified --total %g is less than the actual total, so ignored",
                     so->total);
     if ((err = fk_cli_write_whole(out_path, svg.ptr, svg.len)) < 0) {

@@ -6,6 +6,7 @@
 #include "util/error.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char fk_cli_sample_help[] =
     "      --sample-index=I  the value to use: a sample type name (samples, cpu,\n"
@@ -133,4 +134,38 @@ int fk_cli_read_files(const char *cmd, fk_profile *p, const fk_read_opts *ro, fk
         fk_cli_print_diag(cmd, diag);
     fk_reader_free(&reader);
     return err;
+}
+
+void fk_cli_reading_init(fk_cli_reading *rd, char **argv)
+{
+    memset(rd, 0, sizeof *rd);
+    rd->files = (const char **)(void *)argv;
+}
+
+int fk_cli_reading_next(fk_cli_reading *rd, fk_opt_parser *op, const char *cmd, int *id,
+                        const char **arg)
+{
+    int rc;
+    while ((rc = fk_opt_next(op, id, arg)) != -1) {
+        if (rc == -2)
+            return -1;
+        if (rc == 0) {
+            rd->files[rd->nfiles++] = *arg;
+            continue;
+        }
+        if (*id == FK_INOPT_OUTPUT) {
+            rd->out_path = *arg;
+            continue;
+        }
+        if (*id == FK_INOPT_QUIET) {
+            rd->quiet = 1;
+            continue;
+        }
+        int in_rc = fk_cli_input_option(cmd, *id, *arg, &rd->ro, &rd->diag.strict);
+        if (in_rc < 0)
+            return -1;
+        if (in_rc == 0)
+            return 1;
+    }
+    return 0;
 }

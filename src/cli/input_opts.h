@@ -58,6 +58,31 @@ int fk_cli_input_option(const char *cmd, int id, const char *arg, fk_read_opts *
 /* Print a reader's notes and problem lines (one line per kind) on stderr. */
 void fk_cli_print_diag(const char *cmd, const fk_diag *d);
 
+/* What the commands that read files into one profile and write one output
+ * (collapse, svg) share: their positional files, the input options, -o FILE
+ * and -q. Their option tables add FK_CLI_READING_OPTIONS. */
+enum { FK_INOPT_OUTPUT = 2100, FK_INOPT_QUIET };
+
+#define FK_CLI_READING_OPTIONS                                                                     \
+    {"output", 'o', 1, FK_INOPT_OUTPUT}, {"quiet", 'q', 0, FK_INOPT_QUIET}, FK_CLI_INPUT_OPTIONS
+
+typedef struct fk_cli_reading {
+    fk_read_opts ro;
+    fk_diag diag;
+    const char **files; /* the positional arguments, compacted into argv */
+    size_t nfiles;
+    const char *out_path; /* NULL: stdout */
+    int quiet;
+} fk_cli_reading;
+
+void fk_cli_reading_init(fk_cli_reading *rd, char **argv);
+
+/* The next option that is the command's own: 1 with *id and *arg set, 0 at
+ * the end, -1 after printing a usage error. Files, input options, -o and -q
+ * are taken into rd on the way. */
+int fk_cli_reading_next(fk_cli_reading *rd, fk_opt_parser *op, const char *cmd, int *id,
+                        const char **arg);
+
 /* Read the files (stdin for none) into the initialized profile p, merged,
  * with the read options; then print the diagnostics, unless quiet and all
  * went well. 0 or a negative error (fk_error_last() says which). */
