@@ -73,36 +73,27 @@ static int parse_line(fk_nameattr *na, const char *path, uint64_t lineno, const 
     return 0;
 }
 
+typedef struct load_ctx {
+    fk_nameattr *na;
+    const char *path;
+} load_ctx;
+
+static int load_line(void *ctx, const char *line, size_t len, uint64_t lineno)
+{
+    const load_ctx *c = ctx;
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    return len == 0 ? 0 : parse_line(c->na, c->path, lineno, line, len);
+}
+
 int fk_nameattr_load(fk_nameattr **out, const char *path)
 {
     *out = NULL;
     fk_nameattr *na = fkx_calloc(1, sizeof *na);
     if (na == NULL)
         return FK_ENOMEM;
-    fkx_input in;
-    fkx_lines lines;
-    int err = fkx_input_open(&in, path);
-    if (err < 0) {
-        fkx_free(na);
-        return err;
-    }
-    err = fkx_lines_init(&lines, &in);
-    const char *line;
-    size_t len;
-    int rc;
-    while (err == 0 && (rc = fkx_lines_next(&lines, &line, &len)) != 0) {
-        if (rc < 0) {
-            err = rc;
-            break;
-        }
-        if (len > 0 && line[len - 1] == '\r')
-            len--;
-        if (len == 0)
-            continue;
-        err = parse_line(na, path, lines.lineno, line, len);
-    }
-    fkx_lines_free(&lines);
-    fkx_input_close(&in);
+    load_ctx c = {na, path};
+    int err = fkx_lines_each(path, load_line, &c);
     if (err < 0) {
         fk_nameattr_free(na);
         return err;

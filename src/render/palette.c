@@ -496,49 +496,38 @@ int fk_palette_map_put(fk_palette_map *m, const char *name, size_t len, const ch
     return err;
 }
 
+/* "name->colour": the name ends at the first "->", the colour at the next
+ * one (as flamegraph.pl splits it). Other lines are ignored. */
+static int map_line(void *ctx, const char *line, size_t len, uint64_t lineno)
+{
+    (void)lineno;
+    const char *arrow = NULL;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (line[i] == '-' && line[i + 1] == '>') {
+            arrow = line + i;
+            break;
+        }
+    }
+    if (arrow == NULL)
+        return 0;
+    size_t klen = (size_t)(arrow - line);
+    const char *v = arrow + 2;
+    size_t vlen = len - klen - 2;
+    for (size_t i = 0; i + 1 < vlen; i++) {
+        if (v[i] == '-' && v[i + 1] == '>') {
+            vlen = i;
+            break;
+        }
+    }
+    return map_set(ctx, line, klen, v, vlen);
+}
+
 int fk_palette_map_load(fk_palette_map *m, const char *path)
 {
     memset(m, 0, sizeof *m);
-    fkx_input in;
-    fkx_lines lines;
     if (access(path, F_OK) != 0)
         return 0; /* no map yet: it is created on save */
-    int err = fkx_input_open(&in, path);
-    if (err < 0)
-        return err;
-    err = fkx_lines_init(&lines, &in);
-    const char *line;
-    size_t len;
-    int rc;
-    while (err == 0 && (rc = fkx_lines_next(&lines, &line, &len)) != 0) {
-        if (rc < 0) {
-            err = rc;
-            break;
-        }
-        /* "name->colour": the name ends at the first "->", the colour at
-         * the next one (as flamegraph.pl splits it). */
-        const char *arrow = NULL;
-        for (size_t i = 0; i + 1 < len; i++) {
-            if (line[i] == '-' && line[i + 1] == '>') {
-                arrow = line + i;
-                break;
-            }
-        }
-        if (arrow == NULL)
-            continue;
-        size_t klen = (size_t)(arrow - line);
-        const char *v = arrow + 2;
-        size_t vlen = len - klen - 2;
-        for (size_t i = 0; i + 1 < vlen; i++) {
-            if (v[i] == '-' && v[i + 1] == '>') {
-                vlen = i;
-                break;
-            }
-        }
-        err = map_set(m, line, klen, v, vlen);
-    }
-    fkx_lines_free(&lines);
-    fkx_input_close(&in);
+    int err = fkx_lines_each(path, map_line, m);
     if (err < 0)
         fk_palette_map_free(m);
     return err;

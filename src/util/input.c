@@ -436,3 +436,21 @@ void fkx_lines_free(fkx_lines *l)
         fkx_free(l->buf);
     l->buf = NULL;
 }
+
+int fkx_lines_each(const char *path, fkx_line_fn fn, void *ctx)
+{
+    fkx_input in;
+    int err = fkx_input_open(&in, path);
+    if (err < 0)
+        return err;
+    fkx_lines lines;
+    err = fkx_lines_init(&lines, &in);
+    const char *line;
+    size_t len;
+    int rc;
+    while (err == 0 && (rc = fkx_lines_next(&lines, &line, &len)) != 0)
+        err = rc < 0 ? rc : fn(ctx, line, len, lines.lineno);
+    fkx_lines_free(&lines);
+    fkx_input_close(&in);
+    return err;
+}

@@ -59,8 +59,8 @@ typedef struct fkx_lines {
     char *buf;
     size_t cap, start, end;
     int eof;
-    int direct;      /* buf is the input's own memory (see fkx_lines_init) */
-    size_t released; /* direct: bytes of buf whose pages were dropped */
+    int direct;           /* buf is the input's own memory (see fkx_lines_init) */
+    size_t released;      /* direct: bytes of buf whose pages were dropped */
     uint64_t lineno;      /* 1-based number of the line last returned */
     uint64_t line_offset; /* byte offset (decompressed) of that line */
     uint64_t consumed;    /* byte offset of buf[start] */
@@ -85,5 +85,11 @@ int fkx_lines_window(fkx_lines *l, const char **data, size_t *len);
 void fkx_lines_consume(fkx_lines *l, size_t len, uint64_t nlines);
 
 void fkx_lines_free(fkx_lines *l);
+
+/* Open `path`, hand each of its lines (without its newline) to fn with its
+ * 1-based number, and close it. Stops at fn's first negative return, which
+ * it returns; else 0 or the read's error. */
+typedef int (*fkx_line_fn)(void *ctx, const char *line, size_t len, uint64_t lineno);
+int fkx_lines_each(const char *path, fkx_line_fn fn, void *ctx);
 
 #endif
