@@ -113,8 +113,8 @@ struct fk_perf_reader {
     fkx_buf tail;       /* the last header from the ':' before its period on */
     double tail_period; /* and what that gave: the period, */
     int tail_kept;      /* whether the event is the one kept */
-    fkx_buf name;  /* scratch for building process names */
-    fkx_buf piece; /* scratch for one frame */
+    fkx_buf name;       /* scratch for building process names */
+    fkx_buf piece;      /* scratch for one frame */
     const char *file;
 };
 
@@ -747,8 +747,7 @@ static int end_sample(fk_perf_reader *r)
         r->stk_cap = cap;
         fk_profile_prefetch(r->p, ps->hash, 0);
         for (size_t k = 1; k < PENDING - 1 && k < r->pend_head - r->pend_tail; k++)
-            fk_profile_prefetch(r->p, r->pend[(r->pend_head - 1 - k) & (PENDING - 1)].hash,
-                                (int)k);
+            fk_profile_prefetch(r->p, r->pend[(r->pend_head - 1 - k) & (PENDING - 1)].hash, (int)k);
         r->samples++;
         r->have_pname = 0;
     }
@@ -1061,12 +1060,12 @@ static inline size_t key_rest(const char *s, size_t len)
         unsigned blank = (unsigned)_mm_movemask_epi8(_mm_or_si128(
             _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
         __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        __m128i word = _mm_or_si128(
-            _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                       _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
-                         _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)))),
-            _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+        __m128i word =
+            _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                                    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
+                                      _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                                    _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)))),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
         unsigned wm = (unsigned)_mm_movemask_epi8(word);
         /* blanks form a prefix, word characters all the rest, at least one */
         if ((blank & (blank + 1)) == 0 && wm == (~blank & 0xffffu) && wm != 0)
@@ -1151,8 +1150,7 @@ static int whole_line_value(fk_perf_reader *r, const char *s, size_t len, uint32
 
 /* The value for a slot not resolved yet, keyed by the text at s + koff
  * (koff 0: the whole line). */
-static int resolve_line(fk_perf_reader *r, const char *s, size_t len, size_t koff,
-                        uint32_t *value)
+static int resolve_line(fk_perf_reader *r, const char *s, size_t len, size_t koff, uint32_t *value)
 {
     if (koff == 0)
         return whole_line_value(r, s, len, value);
@@ -1200,8 +1198,8 @@ static int frame_line_other(fk_perf_reader *r, uint32_t value, const char *s, si
 
 /* A frame line s[0..len) whose key starts at koff (0: the whole line) and
  * hashes to h. */
-static inline int frame_line(fk_perf_reader *r, const char *s, size_t len, size_t koff,
-                             uint64_t h, uint64_t lineno, fk_diag *diag)
+static inline int frame_line(fk_perf_reader *r, const char *s, size_t len, size_t koff, uint64_t h,
+                             uint64_t lineno, fk_diag *diag)
 {
     sym_slot *sl;
     int err = line_slot(r, s + koff, len - koff, koff ? 0 : KEY_WHOLE, h, &sl);
@@ -1222,8 +1220,7 @@ static inline int frame_line(fk_perf_reader *r, const char *s, size_t len, size_
 }
 
 /* Any line that is not an indented frame line. */
-static int other_line(fk_perf_reader *r, const char *s, size_t len, uint64_t lineno,
-                      fk_diag *diag)
+static int other_line(fk_perf_reader *r, const char *s, size_t len, uint64_t lineno, fk_diag *diag)
 {
     if (len == 0)
         return end_sample(r);

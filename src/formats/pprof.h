@@ -26,7 +26,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 typedef Perftools__Profiles__Profile fk_pprof_msg;
 typedef Perftools__Profiles__Sample fk_pprof_sample;
 typedef Perftools__Profiles__Location fk_pprof_location;

@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[] = {"foo",  "foo.cold", "foo!", "foo<", "foo;x", "fo",  "",
-                                    "a b",  "a\tb",     "a",    "\xff", "Z",     "foo ", "z"};
+static const char *const names[] = {"foo", "foo.cold", "foo!", "foo<", "foo;x", "fo",   "",
+                                    "a b", "a\tb",     "a",    "\xff", "Z",     "foo ", "z"};
 
 static char *joined(const fk_profile *p, size_t i)
 {

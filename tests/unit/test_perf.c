@@ -236,13 +236,13 @@ static void unrecognized_lines_are_counted_once(void **state)
 static void lines_keyed_after_the_address(void **state)
 {
     (void)state;
-    const char *text = "p 1 1.0: cycles:\n\t  abc (mod)\n\n"        /* pc ab, symbol c */
-                       "p 1 1.0: cycles:\n\t  abd (mod)\n\n"        /* same key, symbol d */
-                       "p 1 1.0: cycles:\n\t  abc (mod)\n\n"        /* cached the whole-line way */
-                       "p 1 1.0: cycles:\n\t  ff-ff foo (mod)\n\n"  /* symbol "-ff foo" */
+    const char *text = "p 1 1.0: cycles:\n\t  abc (mod)\n\n"       /* pc ab, symbol c */
+                       "p 1 1.0: cycles:\n\t  abd (mod)\n\n"       /* same key, symbol d */
+                       "p 1 1.0: cycles:\n\t  abc (mod)\n\n"       /* cached the whole-line way */
+                       "p 1 1.0: cycles:\n\t  ff-ff foo (mod)\n\n" /* symbol "-ff foo" */
                        "p 1 1.0: cycles:\n\t 0123456789abcdef01 foo (mod)\n\n" /* 18 digits */
-                       "p 1 1.0: cycles:\n\t  1234  foo (mod)\n\n"  /* two blanks */
-                       "p 1 1.0: cycles:\n\t  12 (x) (mod)\n\n"     /* symbol "(x)": dropped */
+                       "p 1 1.0: cycles:\n\t  1234  foo (mod)\n\n"             /* two blanks */
+                       "p 1 1.0: cycles:\n\t  12 (x) (mod)\n\n" /* symbol "(x)": dropped */
                        "p 1 1.0: cycles:\n\t  5678 foo (mod)\n\t  9abc foo (mod)\n\n";
     fk_perf_opts o = {0};
     const char *want = "p 1\np;-ff foo 1\np;c 2\np;d 1\np;foo 2\np;foo;foo 1\n";
@@ -261,7 +261,7 @@ static void headers_of_one_thread(void **state)
 {
     (void)state;
     expect("p 1 1.0:  10 cycles:\n\t 1 f (m)\n\n"
-           "p 1 2.0:  10 cycles:\n\t 1 f (m)\n\n"     /* the same tail */
+           "p 1 2.0:  10 cycles:\n\t 1 f (m)\n\n"       /* the same tail */
            "p 1 3.0:  20 instructions:\n\t 1 g (m)\n\n" /* another event: dropped */
            "p 1 3.5:  20 instructions:\n\t 1 g (m)\n\n" /* cached as dropped */
            "p 1 4.0:  30 cycles:\n\t 1 h (m)\n\n"       /* another period */
