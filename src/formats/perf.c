@@ -1045,6 +1045,21 @@ static inline int same_line(const char *a, const char *b, size_t n)
     return fkx_same_bytes(a, b, n);
 }
 
+#if defined(__SSE2__)
+/* Bit i set when byte i of x is a Perl \w character, [0-9A-Za-z_]. Bytes
+ * from 0x80 on are negative, so the signed compares leave them out. */
+static inline unsigned word_mask16(__m128i x)
+{
+    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    __m128i word = _mm_or_si128(_mm_or_si128(digit, alpha), _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+    return (unsigned)_mm_movemask_epi8(word);
+}
+#endif
+
 /* Where the address-free key of an indented frame line s[0..len) starts:
  * after the blanks, a run of 1 to 16 word characters and one space, at a
  * non-blank. 0 when the line has another shape (its key is then the whole
@@ -1059,14 +1074,7 @@ static inline size_t key_rest(const char *s, size_t len)
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
         unsigned blank = (unsigned)_mm_movemask_epi8(_mm_or_si128(
             _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
-        __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        __m128i word =
-            _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                                    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
-                                      _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                                    _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)))),
-                         _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
-        unsigned wm = (unsigned)_mm_movemask_epi8(word);
+        unsigned wm = word_mask16(x);
         /* blanks form a prefix, word characters all the rest, at least one */
         if ((blank & (blank + 1)) == 0 && wm == (~blank & 0xffffu) && wm != 0)
             return 18;
@@ -1076,16 +1084,7 @@ static inline size_t key_rest(const char *s, size_t len)
 #if defined(__SSE2__)
     if (len - i >= 17) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* word characters: [0-9A-Za-z_]; bytes >= 0x80 are negative, so
-         * the signed compares leave them out */
-        __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                      _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
-        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-        __m128i word =
-            _mm_or_si128(_mm_or_si128(digit, alpha), _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
-        unsigned wm = (unsigned)_mm_movemask_epi8(word);
+        unsigned wm = word_mask16(x);
         unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
         unsigned run = (unsigned)__builtin_ctz(~wm); /* 16 when all are word characters */
         if (run == 0)
@@ -1163,23 +1162,22 @@ static int resolve_line(fk_perf_reader *r, const char *s, size_t len, size_t kof
     return 0;
 }
 
-/* The uncommon values: several frames, none, an unusable line, or a line
- * to look up whole. */
-static int frame_line_other(fk_perf_reader *r, uint32_t value, const char *s, size_t len,
-                            uint64_t lineno, fk_diag *diag)
+/* Put what a slot value says for the frame line s[0..len) on the stack:
+ * one frame, several, none, a diagnostic for an unusable line, or first a
+ * look-up by the whole line (VALUE_WHOLE). */
+static int use_value(fk_perf_reader *r, uint32_t value, const char *s, size_t len, uint64_t lineno,
+                     fk_diag *diag)
 {
     int err;
-    if (value == VALUE_WHOLE) {
-        if ((err = whole_line_value(r, s, len, &value)) < 0)
-            return err;
-        if (value & 1) {
-            if (!r->have_pname)
-                return 0;
-            if (r->spos <= 1 && (err = stack_room(r, 1, lineno)) < 0)
-                return err;
-            r->stk[--r->spos] = value >> 1;
+    if (value == VALUE_WHOLE && (err = whole_line_value(r, s, len, &value)) < 0)
+        return err;
+    if (value & 1) {
+        if (!r->have_pname)
             return 0;
-        }
+        if (r->spos <= 1 && (err = stack_room(r, 1, lineno)) < 0)
+            return err;
+        r->stk[--r->spos] = value >> 1;
+        return 0;
     }
     const line_result *lr = &r->res[(value >> 1) - 1];
     if (lr->kind == RES_BAD) {
@@ -1197,26 +1195,19 @@ static int frame_line_other(fk_perf_reader *r, uint32_t value, const char *s, si
 }
 
 /* A frame line s[0..len) whose key starts at koff (0: the whole line) and
- * hashes to h. */
-static inline int frame_line(fk_perf_reader *r, const char *s, size_t len, size_t koff, uint64_t h,
-                             uint64_t lineno, fk_diag *diag)
+ * hashes to h, the way that does not assume anything (batch_use has the
+ * common case inline). */
+static int frame_line(fk_perf_reader *r, const char *s, size_t len, size_t koff, uint64_t h,
+                      uint64_t lineno, fk_diag *diag)
 {
     sym_slot *sl;
     int err = line_slot(r, s + koff, len - koff, koff ? 0 : KEY_WHOLE, h, &sl);
     if (err < 0)
         return err;
     uint32_t *v = &sl->res[r->java];
-    if (__builtin_expect(*v == 0, 0) && (err = resolve_line(r, s, len, koff, v)) < 0)
+    if (*v == 0 && (err = resolve_line(r, s, len, koff, v)) < 0)
         return err;
-    uint32_t value = *v;
-    if (__builtin_expect((value & 1) == 0, 0))
-        return frame_line_other(r, value, s, len, lineno, diag);
-    if (!r->have_pname)
-        return 0;
-    if (__builtin_expect(r->spos <= 1, 0) && (err = stack_room(r, 1, lineno)) < 0)
-        return err;
-    r->stk[--r->spos] = value >> 1;
-    return 0;
+    return use_value(r, *v, s, len, lineno, diag);
 }
 
 /* Any line that is not an indented frame line. */
