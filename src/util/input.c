@@ -48,6 +48,18 @@ static int map_file(fkx_input *in)
     return 1;
 }
 
+/* The mapping's bytes before `upto` are used up: drop their pages every
+ * DIRECT_WINDOW bytes (whole pages of a mapping only; memory given to
+ * fkx_input_open_memory is the caller's). The pages stay in the page cache. */
+static void input_release(fkx_input *in, size_t upto)
+{
+    if (in->map == NULL || upto - in->map_released < DIRECT_WINDOW)
+        return;
+    upto &= ~(size_t)4095;
+    madvise((char *)in->map + in->map_released, upto - in->map_released, MADV_DONTNEED);
+    in->map_released = upto;
+}
+
 int fkx_input_open(fkx_input *in, const char *path)
 {
     memset(in, 0, sizeof *in);
@@ -168,6 +180,7 @@ static int read_gzip(fkx_input *in, unsigned char *buf, size_t cap, size_t *got)
         z->avail_out = (uInt)cap;
         int rc = inflate(z, Z_NO_FLUSH);
         in->raw_pos += given - z->avail_in;
+        input_release(in, in->raw_pos); /* a mapped gzip file: compressed bytes used up */
         *got = cap - z->avail_out;
         if (rc == Z_STREAM_END) {
             in->z_done = 1;
@@ -419,13 +432,8 @@ void fkx_lines_consume(fkx_lines *l, size_t len, uint64_t nlines)
     l->line_offset = l->consumed + l->start + len;
     l->start += len;
     l->lineno += nlines;
-    /* Drop the mapped pages behind (whole pages of a mapping only: memory
-     * given to fkx_input_open_memory is the caller's). */
-    if (l->direct && l->in->map != NULL && l->start - l->released >= DIRECT_WINDOW) {
-        size_t upto = l->start & ~(size_t)4095;
-        madvise(l->buf + l->released, upto - l->released, MADV_DONTNEED);
-        l->released = upto;
-    }
+    if (l->direct)
+        input_release(l->in, l->start);
 }
 
 void fkx_lines_free(fkx_lines *l)

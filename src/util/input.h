@@ -36,6 +36,7 @@ typedef struct fkx_input {
     size_t raw_len, raw_pos;
     void *map; /* the file, when it is mapped (raw points into it) */
     size_t map_len;
+    size_t map_released; /* bytes at the start of the mapping whose pages were dropped */
     uint64_t raw_offset; /* bytes read from the file so far */
     uint64_t out_offset; /* bytes delivered so far (decompressed) */
 } fkx_input;
@@ -60,7 +61,6 @@ typedef struct fkx_lines {
     size_t cap, start, end;
     int eof;
     int direct;           /* buf is the input's own memory (see fkx_lines_init) */
-    size_t released;      /* direct: bytes of buf whose pages were dropped */
     uint64_t lineno;      /* 1-based number of the line last returned */
     uint64_t line_offset; /* byte offset (decompressed) of that line */
     uint64_t consumed;    /* byte offset of buf[start] */
